@@ -1,0 +1,1 @@
+//! Drawdown order keys.

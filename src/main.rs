@@ -1,0 +1,3 @@
+//! The `creditsim` command line (being written).
+
+fn main() {}

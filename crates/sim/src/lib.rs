@@ -1,0 +1,1 @@
+//! The creditsim simulator (being written).

@@ -60,7 +60,7 @@ pub enum TopupSize {
 }
 
 /// Buy credit automatically when the available balance falls below `below`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TopupRule {
     pub below: Amount,
     pub size: TopupSize,

@@ -39,6 +39,12 @@ impl GrantKind {
     pub fn from_code(code: &str) -> Option<GrantKind> {
         GrantKind::ALL.into_iter().find(|kind| kind.code() == code)
     }
+
+    /// Whether credits of this kind were paid for, so that their breakage is
+    /// revenue (DOMAIN.md section 3, expiry).
+    pub fn is_paid(self) -> bool {
+        !matches!(self, GrantKind::Promotional)
+    }
 }
 
 /// A feature (model, product) a usage event is for. Callers intern their

@@ -16,8 +16,14 @@ pub enum OpError {
     TimeWentBackwards { at: Time, clock: Time },
     #[error("a grant with id {0:?} already exists in this wallet")]
     DuplicateGrant(String),
-    #[error("grant {id:?} expires at {expires_at}, which is not after it becomes effective ({effective_at})")]
-    ExpiresNotAfterEffective { id: String, effective_at: Time, expires_at: Time },
+    #[error(
+        "grant {id:?} expires at {expires_at}, which is not after it becomes effective ({effective_at})"
+    )]
+    ExpiresNotAfterEffective {
+        id: String,
+        effective_at: Time,
+        expires_at: Time,
+    },
     #[error("the wallet holds {MAX_GRANTS} grants, the most it can hold")]
     TooManyGrants,
     #[error("no grant {0:?} in this wallet")]

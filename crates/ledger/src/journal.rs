@@ -69,22 +69,66 @@ pub struct Entry {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EntryKind {
-    Granted { grant: GrantIndex, amount: Decimal },
-    Drawn { usage: UsageId, grant: GrantIndex, amount: Decimal },
-    Rejected { usage: UsageId, reason: RejectReason },
-    Expired { grant: GrantIndex, amount: Decimal },
-    Voided { grant: GrantIndex, amount: Decimal },
-    Refilled { grant: GrantIndex, amount: Decimal },
+    Granted {
+        grant: GrantIndex,
+        amount: Decimal,
+    },
+    Drawn {
+        usage: UsageId,
+        grant: GrantIndex,
+        amount: Decimal,
+    },
+    Rejected {
+        usage: UsageId,
+        reason: RejectReason,
+    },
+    Expired {
+        grant: GrantIndex,
+        amount: Decimal,
+    },
+    Voided {
+        grant: GrantIndex,
+        amount: Decimal,
+    },
+    Refilled {
+        grant: GrantIndex,
+        amount: Decimal,
+    },
     /// `delta` is signed: a reset can remove credit or add it.
-    RolledOver { grant: GrantIndex, delta: Decimal },
-    Reversed { usage: UsageId, to: ReversalTarget, amount: Decimal },
-    OverdraftDrawn { usage: UsageId, amount: Decimal },
-    OverdraftRepaid { grant: GrantIndex, amount: Decimal },
-    OverdraftForgiven { amount: Decimal },
-    Invoiced { usage: UsageId, amount: Decimal, currency: Currency },
+    RolledOver {
+        grant: GrantIndex,
+        delta: Decimal,
+    },
+    Reversed {
+        usage: UsageId,
+        to: ReversalTarget,
+        amount: Decimal,
+    },
+    OverdraftDrawn {
+        usage: UsageId,
+        amount: Decimal,
+    },
+    OverdraftRepaid {
+        grant: GrantIndex,
+        amount: Decimal,
+    },
+    OverdraftForgiven {
+        amount: Decimal,
+    },
+    Invoiced {
+        usage: UsageId,
+        amount: Decimal,
+        currency: Currency,
+    },
     /// An automatic top-up created this grant.
-    Topup { grant: GrantIndex, amount: Decimal },
-    Alert { threshold: Decimal, available: Decimal },
+    Topup {
+        grant: GrantIndex,
+        amount: Decimal,
+    },
+    Alert {
+        threshold: Decimal,
+        available: Decimal,
+    },
 }
 
 impl EntryKind {

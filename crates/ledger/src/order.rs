@@ -60,16 +60,28 @@ mod tests {
         let mut scoped = spec("z", 1, None);
         scoped.scope.features.push(Feature(0));
         let unscoped = spec("a", 1, Some(1));
-        assert_eq!(compare(DrawdownOrder::Kong, &scoped, &unscoped), Ordering::Less);
+        assert_eq!(
+            compare(DrawdownOrder::Kong, &scoped, &unscoped),
+            Ordering::Less
+        );
         // OpenMeter ignores scope: the earlier expiry goes first.
-        assert_eq!(compare(DrawdownOrder::OpenMeter, &scoped, &unscoped), Ordering::Greater);
+        assert_eq!(
+            compare(DrawdownOrder::OpenMeter, &scoped, &unscoped),
+            Ordering::Greater
+        );
     }
 
     #[test]
     fn orb_ignores_priority() {
         let urgent = spec("a", 0, Some(20));
         let expiring = spec("b", 9, Some(10));
-        assert_eq!(compare(DrawdownOrder::Kong, &urgent, &expiring), Ordering::Less);
-        assert_eq!(compare(DrawdownOrder::Orb, &urgent, &expiring), Ordering::Greater);
+        assert_eq!(
+            compare(DrawdownOrder::Kong, &urgent, &expiring),
+            Ordering::Less
+        );
+        assert_eq!(
+            compare(DrawdownOrder::Orb, &urgent, &expiring),
+            Ordering::Greater
+        );
     }
 }

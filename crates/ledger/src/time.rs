@@ -184,24 +184,48 @@ mod tests {
     #[test]
     fn months_are_added_from_the_anchor() {
         let anchor = t("2025-01-31T00:00:00Z");
-        assert_eq!(Period::Months(1).after(anchor, 1), t("2025-02-28T00:00:00Z"));
-        assert_eq!(Period::Months(1).after(anchor, 2), t("2025-03-31T00:00:00Z"));
+        assert_eq!(
+            Period::Months(1).after(anchor, 1),
+            t("2025-02-28T00:00:00Z")
+        );
+        assert_eq!(
+            Period::Months(1).after(anchor, 2),
+            t("2025-03-31T00:00:00Z")
+        );
     }
 
     #[test]
     fn windows_align_to_utc_calendar_boundaries() {
         let at = t("2025-01-15T13:47:00Z"); // a Wednesday
         assert_eq!(Period::days(1).window_start(at), t("2025-01-15T00:00:00Z"));
-        assert_eq!(Period::minutes(30).window_start(at), t("2025-01-15T13:30:00Z"));
+        assert_eq!(
+            Period::minutes(30).window_start(at),
+            t("2025-01-15T13:30:00Z")
+        );
         assert_eq!(Period::weeks(1).window_start(at), t("2025-01-13T00:00:00Z"));
-        assert_eq!(Period::Months(1).window_start(at), t("2025-01-01T00:00:00Z"));
-        assert_eq!(Period::Months(3).window_start(t("2025-05-02T00:00:00Z")), t("2025-04-01T00:00:00Z"));
+        assert_eq!(
+            Period::Months(1).window_start(at),
+            t("2025-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            Period::Months(3).window_start(t("2025-05-02T00:00:00Z")),
+            t("2025-04-01T00:00:00Z")
+        );
     }
 
     #[test]
     fn formats_whole_seconds_without_fraction() {
-        assert_eq!(t("2025-01-01T00:00:00Z").to_rfc3339(), "2025-01-01T00:00:00Z");
-        assert_eq!(t("2025-01-01T01:00:00+01:00").to_rfc3339(), "2025-01-01T00:00:00Z");
-        assert_eq!(Time::from_millis(1500).to_rfc3339(), "1970-01-01T00:00:01.500Z");
+        assert_eq!(
+            t("2025-01-01T00:00:00Z").to_rfc3339(),
+            "2025-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            t("2025-01-01T01:00:00+01:00").to_rfc3339(),
+            "2025-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            Time::from_millis(1500).to_rfc3339(),
+            "1970-01-01T00:00:01.500Z"
+        );
     }
 }

@@ -63,12 +63,23 @@ fn amount() -> impl Strategy<Value = Decimal> {
 }
 
 fn period() -> impl Strategy<Value = Period> {
-    prop_oneof![Just(Period::hours(6)), Just(Period::days(1)), Just(Period::weeks(1)), Just(Period::Months(1))]
+    prop_oneof![
+        Just(Period::hours(6)),
+        Just(Period::days(1)),
+        Just(Period::weeks(1)),
+        Just(Period::Months(1))
+    ]
 }
 
 fn grant_spec(id: String) -> impl Strategy<Value = GrantSpec> {
     (
-        (amount(), 0u8..3, 0i64..72, proptest::option::of(1i64..200), 0u32..3),
+        (
+            amount(),
+            0u8..3,
+            0i64..72,
+            proptest::option::of(1i64..200),
+            0u32..3,
+        ),
         (
             proptest::option::weighted(0.3, 0u32..2),
             proptest::option::weighted(0.2, 0u32..2),
@@ -78,39 +89,60 @@ fn grant_spec(id: String) -> impl Strategy<Value = GrantSpec> {
             0usize..4,
         ),
     )
-        .prop_map(move |((amount, priority, effective_h, lifetime_h, cost), extra)| {
-            let (feature, actor, recurrence, rollover, foreign, kind) = extra;
-            let effective_at = ledger::Time::from_millis(T0 + effective_h * HOUR_MS);
-            let currency = if foreign { eur() } else { Currency::USD };
-            let mut spec = GrantSpec::new(id.clone(), GrantKind::ALL[kind], Amount::new(amount).unwrap(), effective_at, currency);
-            spec.priority = priority;
-            spec.expires_at = lifetime_h.map(|h| ledger::Time::from_millis(effective_at.millis() + h * HOUR_MS));
-            spec.cost_basis = Amount::new(Decimal::new(i64::from(cost), 2)).unwrap();
-            spec.scope = Scope {
-                features: feature.map(Feature).into_iter().collect(),
-                actors: actor.map(Actor).into_iter().collect(),
-            };
-            spec.recurrence = recurrence;
-            spec.rollover = rollover.map(|(a, b)| {
-                let (min, max) = if a <= b { (a, b) } else { (b, a) };
-                Rollover::new(Amount::new(min).unwrap(), Amount::new(max).unwrap()).unwrap()
-            });
-            spec
-        })
+        .prop_map(
+            move |((amount, priority, effective_h, lifetime_h, cost), extra)| {
+                let (feature, actor, recurrence, rollover, foreign, kind) = extra;
+                let effective_at = ledger::Time::from_millis(T0 + effective_h * HOUR_MS);
+                let currency = if foreign { eur() } else { Currency::USD };
+                let mut spec = GrantSpec::new(
+                    id.clone(),
+                    GrantKind::ALL[kind],
+                    Amount::new(amount).unwrap(),
+                    effective_at,
+                    currency,
+                );
+                spec.priority = priority;
+                spec.expires_at = lifetime_h
+                    .map(|h| ledger::Time::from_millis(effective_at.millis() + h * HOUR_MS));
+                spec.cost_basis = Amount::new(Decimal::new(i64::from(cost), 2)).unwrap();
+                spec.scope = Scope {
+                    features: feature.map(Feature).into_iter().collect(),
+                    actors: actor.map(Actor).into_iter().collect(),
+                };
+                spec.recurrence = recurrence;
+                spec.rollover = rollover.map(|(a, b)| {
+                    let (min, max) = if a <= b { (a, b) } else { (b, a) };
+                    Rollover::new(Amount::new(min).unwrap(), Amount::new(max).unwrap()).unwrap()
+                });
+                spec
+            },
+        )
 }
 
 fn config() -> impl Strategy<Value = WalletConfig> {
     let exhaustion = prop_oneof![
         Just(Exhaustion::Block),
-        amount().prop_map(|limit| Exhaustion::Overdraft { limit: Amount::new(limit).unwrap() }),
+        amount().prop_map(|limit| Exhaustion::Overdraft {
+            limit: Amount::new(limit).unwrap()
+        }),
         Just(Exhaustion::Invoice),
     ];
-    let topup = (amount(), amount(), proptest::bool::ANY, proptest::option::of(1u32..3), proptest::option::of(period()))
+    let topup = (
+        amount(),
+        amount(),
+        proptest::bool::ANY,
+        proptest::option::of(1u32..3),
+        proptest::option::of(period()),
+    )
         .prop_map(|(below, size, up_to, max_per_period, expires_after)| {
             let size = Amount::new(size).unwrap();
             let mut rule = TopupRule::new(
                 Amount::new(below).unwrap(),
-                if up_to { TopupSize::UpTo(size) } else { TopupSize::Fixed(size) },
+                if up_to {
+                    TopupSize::UpTo(size)
+                } else {
+                    TopupSize::Fixed(size)
+                },
             );
             rule.max_per_period = max_per_period;
             rule.expires_after = expires_after;
@@ -125,18 +157,31 @@ fn config() -> impl Strategy<Value = WalletConfig> {
         proptest::option::weighted(0.3, topup),
         proptest::option::weighted(0.3, amount()),
     )
-        .prop_map(|(exhaustion, order, keeps, alerts, topup, budget)| WalletConfig {
-            exhaustion,
-            order: DrawdownOrder::ALL[order],
-            reset_keeps_overdraft: keeps,
-            alerts: alerts.into_iter().map(|a| Amount::new(a).unwrap()).collect(),
-            topup,
-            actor_budgets: budget
-                .map(|cap| (Actor(0), ActorBudget { cap: Amount::new(cap).unwrap(), period: Period::days(1) }))
-                .into_iter()
-                .collect(),
-            ..WalletConfig::new(Currency::USD)
-        })
+        .prop_map(
+            |(exhaustion, order, keeps, alerts, topup, budget)| WalletConfig {
+                exhaustion,
+                order: DrawdownOrder::ALL[order],
+                reset_keeps_overdraft: keeps,
+                alerts: alerts
+                    .into_iter()
+                    .map(|a| Amount::new(a).unwrap())
+                    .collect(),
+                topup,
+                actor_budgets: budget
+                    .map(|cap| {
+                        (
+                            Actor(0),
+                            ActorBudget {
+                                cap: Amount::new(cap).unwrap(),
+                                period: Period::days(1),
+                            },
+                        )
+                    })
+                    .into_iter()
+                    .collect(),
+                ..WalletConfig::new(Currency::USD)
+            },
+        )
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -170,7 +215,12 @@ fn case() -> impl Strategy<Value = Case> {
                     spec.id = format!("e{i}");
                 }
             }
-            Case { config, grants, ops, until_hours }
+            Case {
+                config,
+                grants,
+                ops,
+                until_hours,
+            }
         })
 }
 
@@ -223,7 +273,11 @@ struct Reference {
 
 impl Reference {
     fn new(config: WalletConfig) -> Reference {
-        let armed = config.alerts.iter().map(|a| a.get() <= Decimal::ZERO).collect();
+        let armed = config
+            .alerts
+            .iter()
+            .map(|a| a.get() <= Decimal::ZERO)
+            .collect();
         Reference {
             config,
             grants: Vec::new(),
@@ -247,7 +301,11 @@ impl Reference {
     }
 
     fn available(&self) -> Decimal {
-        (0..self.grants.len()).filter(|&i| self.pays(i)).map(|i| self.grants[i].balance).sum::<Decimal>() - self.debt
+        (0..self.grants.len())
+            .filter(|&i| self.pays(i))
+            .map(|i| self.grants[i].balance)
+            .sum::<Decimal>()
+            - self.debt
     }
 
     fn key(&self, i: usize) -> (u8, bool, ledger::Time, Decimal, ledger::Time, String) {
@@ -258,13 +316,24 @@ impl Reference {
             DrawdownOrder::OpenMeter => (s.priority, false, Decimal::ZERO),
             DrawdownOrder::Orb => (0, false, s.cost_basis.get()),
         };
-        (priority, unscoped, expires, cost, s.effective_at, s.id.clone())
+        (
+            priority,
+            unscoped,
+            expires,
+            cost,
+            s.effective_at,
+            s.id.clone(),
+        )
     }
 
     /// Grants that can pay and whose scope `admits`, in drawdown order.
     fn ordered(&self, admits: impl Fn(&Scope) -> bool) -> Vec<usize> {
         let mut list: Vec<usize> = (0..self.grants.len())
-            .filter(|&i| self.pays(i) && self.grants[i].balance > Decimal::ZERO && admits(&self.grants[i].spec.scope))
+            .filter(|&i| {
+                self.pays(i)
+                    && self.grants[i].balance > Decimal::ZERO
+                    && admits(&self.grants[i].spec.scope)
+            })
             .collect();
         list.sort_by_key(|&i| self.key(i));
         list
@@ -323,7 +392,11 @@ impl Reference {
     fn end(&mut self, i: usize, status: GrantStatus) {
         let g = &mut self.grants[i];
         let b = std::mem::take(&mut g.balance);
-        if status == GrantStatus::Expired { g.expired += b } else { g.voided += b }
+        if status == GrantStatus::Expired {
+            g.expired += b
+        } else {
+            g.voided += b
+        }
         g.status = status;
     }
 
@@ -369,6 +442,14 @@ impl Reference {
         }
     }
 
+    fn grant_all(&mut self, specs: Vec<GrantSpec>, at: ledger::Time) {
+        self.advance(at).unwrap();
+        for spec in specs {
+            self.add_grant(spec, at);
+        }
+        self.checks(at);
+    }
+
     fn grant(&mut self, spec: GrantSpec, at: ledger::Time) -> Result<(), ()> {
         self.advance(at)?;
         if self.grants.iter().any(|g| g.spec.id == spec.id) {
@@ -379,7 +460,15 @@ impl Reference {
         Ok(())
     }
 
-    fn usage(&mut self, id: u64, amount: Decimal, foreign: bool, feature: Option<u32>, actor: Option<u32>, at: ledger::Time) -> Result<Outcome, ()> {
+    fn usage(
+        &mut self,
+        id: u64,
+        amount: Decimal,
+        foreign: bool,
+        feature: Option<u32>,
+        actor: Option<u32>,
+        at: ledger::Time,
+    ) -> Result<Outcome, ()> {
         self.advance(at)?;
         if self.usages.contains_key(&id) {
             return Err(());
@@ -392,8 +481,24 @@ impl Reference {
         Ok(outcome)
     }
 
-    fn meter(&mut self, id: u64, amount: Decimal, foreign: bool, feature: Option<u32>, actor: Option<u32>, at: ledger::Time) -> Outcome {
-        let mut record = RefUsage { at, amount, foreign, actor, draws: Vec::new(), overdraft: Decimal::ZERO, invoiced: Decimal::ZERO };
+    fn meter(
+        &mut self,
+        id: u64,
+        amount: Decimal,
+        foreign: bool,
+        feature: Option<u32>,
+        actor: Option<u32>,
+        at: ledger::Time,
+    ) -> Outcome {
+        let mut record = RefUsage {
+            at,
+            amount,
+            foreign,
+            actor,
+            draws: Vec::new(),
+            overdraft: Decimal::ZERO,
+            invoiced: Decimal::ZERO,
+        };
         if foreign {
             if self.config.exhaustion != Exhaustion::Invoice {
                 return Outcome::Rejected(RejectReason::CurrencyMismatch);
@@ -401,7 +506,10 @@ impl Reference {
             self.invoiced_eur += amount;
             record.invoiced = amount;
             self.usages.insert(id, RefRecord::Accepted(record));
-            return Outcome::Accepted(ledger::Drawdown { invoiced: amount, ..Default::default() });
+            return Outcome::Accepted(ledger::Drawdown {
+                invoiced: amount,
+                ..Default::default()
+            });
         }
         let budget = self.budget_window(actor, at);
         if let Some((window, cap)) = budget
@@ -419,7 +527,9 @@ impl Reference {
             }
         }
         match self.config.exhaustion {
-            Exhaustion::Block if remaining > Decimal::ZERO => return Outcome::Rejected(RejectReason::InsufficientCredit),
+            Exhaustion::Block if remaining > Decimal::ZERO => {
+                return Outcome::Rejected(RejectReason::InsufficientCredit);
+            }
             Exhaustion::Overdraft { limit } if self.debt + remaining > limit.get() => {
                 return Outcome::Rejected(RejectReason::ExceedsOverdraftLimit);
             }
@@ -439,13 +549,25 @@ impl Reference {
         if let Some((window, _)) = budget {
             *self.spent.entry(window).or_default() += amount;
         }
-        let drawdown = ledger::Drawdown { from_grants: amount - remaining, overdraft: record.overdraft, invoiced: record.invoiced };
+        let drawdown = ledger::Drawdown {
+            from_grants: amount - remaining,
+            overdraft: record.overdraft,
+            invoiced: record.invoiced,
+        };
         self.usages.insert(id, RefRecord::Accepted(record));
         Outcome::Accepted(drawdown)
     }
 
-    fn budget_window(&self, actor: Option<u32>, at: ledger::Time) -> Option<(ledger::Time, Decimal)> {
-        let (_, budget) = self.config.actor_budgets.iter().find(|(a, _)| Some(a.0) == actor)?;
+    fn budget_window(
+        &self,
+        actor: Option<u32>,
+        at: ledger::Time,
+    ) -> Option<(ledger::Time, Decimal)> {
+        let (_, budget) = self
+            .config
+            .actor_budgets
+            .iter()
+            .find(|(a, _)| Some(a.0) == actor)?;
         Some((budget.period.window_start(at), budget.cap.get()))
     }
 
@@ -462,7 +584,11 @@ impl Reference {
 
     fn reset(&mut self, at: ledger::Time) -> Result<(), ()> {
         self.advance(at)?;
-        for g in self.grants.iter_mut().filter(|g| g.status == GrantStatus::Active) {
+        for g in self
+            .grants
+            .iter_mut()
+            .filter(|g| g.status == GrantStatus::Active)
+        {
             if let Some(r) = g.spec.rollover {
                 let clamped = g.balance.clamp(r.min().get(), r.max().get());
                 g.rollover_delta += clamped - g.balance;
@@ -497,7 +623,9 @@ impl Reference {
         self.debt -= from_debt;
         let mut left = u.overdraft - from_debt;
         while left > Decimal::ZERO {
-            let Some((i, repaid)) = self.repayments.pop() else { break };
+            let Some((i, repaid)) = self.repayments.pop() else {
+                break;
+            };
             let back = repaid.min(left);
             if back < repaid {
                 self.repayments.push((i, repaid - back));
@@ -546,7 +674,9 @@ impl Reference {
     }
 
     fn topup(&mut self, at: ledger::Time) -> bool {
-        let Some(rule) = self.config.topup else { return false };
+        let Some(rule) = self.config.topup else {
+            return false;
+        };
         let available = self.available();
         if available >= rule.below.get() {
             return false;
@@ -566,10 +696,20 @@ impl Reference {
         self.topups += 1;
         self.topups_per_window.insert(window, count + 1);
         let mut n = self.topups;
-        while self.grants.iter().any(|g| g.spec.id == format!("topup-{n}")) {
+        while self
+            .grants
+            .iter()
+            .any(|g| g.spec.id == format!("topup-{n}"))
+        {
             n += 1;
         }
-        let mut spec = GrantSpec::new(format!("topup-{n}"), rule.kind, Amount::new(amount).unwrap(), at, Currency::USD);
+        let mut spec = GrantSpec::new(
+            format!("topup-{n}"),
+            rule.kind,
+            Amount::new(amount).unwrap(),
+            at,
+            Currency::USD,
+        );
         spec.priority = rule.priority;
         spec.cost_basis = rule.cost_basis;
         spec.expires_at = rule.expires_after.map(|p| p.after(at, 1));
@@ -589,17 +729,23 @@ fn check_case(case: &Case) -> Result<(), TestCaseError> {
 /// Applies the case to both, comparing after every operation.
 fn drive(case: &Case, wallet: &mut Wallet, reference: &mut Reference) -> Result<(), TestCaseError> {
     let start = ledger::Time::from_millis(T0);
-    for spec in &case.grants {
-        let ok = wallet.grant(spec.clone(), start).is_ok();
-        prop_assert_eq!(ok, reference.grant(spec.clone(), start).is_ok(), "initial grant {}", spec.id);
-        compare(wallet, reference, "initial grants")?;
-    }
+    wallet.grant_all(case.grants.clone(), start).unwrap();
+    reference.grant_all(case.grants.clone(), start);
+    compare(wallet, reference, "initial grants")?;
     let mut at = start;
     for (step, (hours, op)) in case.ops.iter().enumerate() {
         at = ledger::Time::from_millis(at.millis() + hours * HOUR_MS);
         let label = format!("op {step} {op:?}");
-        let (engine, model): (Result<Option<Outcome>, OpError>, Result<Option<Outcome>, ()>) = match op {
-            Op::Usage { amount, foreign, feature, actor } => {
+        let (engine, model): (
+            Result<Option<Outcome>, OpError>,
+            Result<Option<Outcome>, ()>,
+        ) = match op {
+            Op::Usage {
+                amount,
+                foreign,
+                feature,
+                actor,
+            } => {
                 let usage = Usage {
                     id: UsageId(step as u64),
                     amount: Amount::new(*amount).unwrap(),
@@ -609,7 +755,9 @@ fn drive(case: &Case, wallet: &mut Wallet, reference: &mut Reference) -> Result<
                 };
                 (
                     wallet.usage(&usage, at).map(Some),
-                    reference.usage(step as u64, *amount, *foreign, *feature, *actor, at).map(Some),
+                    reference
+                        .usage(step as u64, *amount, *foreign, *feature, *actor, at)
+                        .map(Some),
                 )
             }
             Op::Grant(spec) => (
@@ -620,22 +768,51 @@ fn drive(case: &Case, wallet: &mut Wallet, reference: &mut Reference) -> Result<
                 wallet.void(GrantIndex(*i as u32), at).map(|_| None),
                 reference.void(*i, at).map(|_| None),
             ),
-            Op::Reset => (wallet.reset(at).map(|_| None), reference.reset(at).map(|_| None)),
+            Op::Reset => (
+                wallet.reset(at).map(|_| None),
+                reference.reset(at).map(|_| None),
+            ),
             Op::Reverse(id) => (
                 wallet.reverse(UsageId(*id), at).map(|_| None),
                 reference.reverse(*id, at).map(|_| None),
             ),
-            Op::Advance => (wallet.advance_to(at).map(|_| None), reference.advance(at).map(|_| None)),
+            Op::Advance => (
+                wallet.advance_to(at).map(|_| None),
+                reference.advance(at).map(|_| None),
+            ),
         };
         match (&engine, &model) {
             (Ok(a), Ok(b)) if a != b => {
-                let journal: Vec<String> = wallet.journal().iter().map(|e| format!("{} {:?}", e.at, e.kind)).collect();
-                let grants: Vec<String> = reference.grants.iter().map(|g| format!("{} {:?} {}", g.spec.id, g.status, g.balance)).collect();
-                prop_assert!(false, "{}: engine {:?} but reference {:?}\njournal:\n{}\nreference grants: {:?} debt {}", label, a, b, journal.join("\n"), grants, reference.debt);
+                let journal: Vec<String> = wallet
+                    .journal()
+                    .iter()
+                    .map(|e| format!("{} {:?}", e.at, e.kind))
+                    .collect();
+                let grants: Vec<String> = reference
+                    .grants
+                    .iter()
+                    .map(|g| format!("{} {:?} {}", g.spec.id, g.status, g.balance))
+                    .collect();
+                prop_assert!(
+                    false,
+                    "{}: engine {:?} but reference {:?}\njournal:\n{}\nreference grants: {:?} debt {}",
+                    label,
+                    a,
+                    b,
+                    journal.join("\n"),
+                    grants,
+                    reference.debt
+                );
             }
             (Ok(_), Ok(_)) => {}
             (Err(_), Err(())) => {}
-            _ => prop_assert!(false, "{}: engine {:?} but reference {:?}", label, engine, model),
+            _ => prop_assert!(
+                false,
+                "{}: engine {:?} but reference {:?}",
+                label,
+                engine,
+                model
+            ),
         }
         compare(wallet, reference, &label)?;
     }
@@ -647,21 +824,75 @@ fn drive(case: &Case, wallet: &mut Wallet, reference: &mut Reference) -> Result<
 
 fn compare(wallet: &Wallet, reference: &Reference, label: &str) -> Result<(), TestCaseError> {
     if let Err(broken) = wallet.check_invariants() {
-        return Err(TestCaseError::fail(format!("{label}: invariant broken: {broken}")));
+        return Err(TestCaseError::fail(format!(
+            "{label}: invariant broken: {broken}"
+        )));
     }
-    prop_assert_eq!(wallet.grants().len(), reference.grants.len(), "{}: grant count", label);
+    prop_assert_eq!(
+        wallet.grants().len(),
+        reference.grants.len(),
+        "{}: grant count",
+        label
+    );
     for (g, r) in wallet.grants().iter().zip(&reference.grants) {
-        let engine = (g.id(), g.status(), g.balance(), g.drawn(), g.expired(), g.voided(), g.refilled(), g.rollover_delta());
-        let model = (r.spec.id.as_str(), r.status, r.balance, r.drawn, r.expired, r.voided, r.refilled, r.rollover_delta);
-        prop_assert_eq!(engine, model, "{}: grant (id, status, balance, drawn, expired, voided, refilled, rollover)", label);
+        let engine = (
+            g.id(),
+            g.status(),
+            g.balance(),
+            g.drawn(),
+            g.expired(),
+            g.voided(),
+            g.refilled(),
+            g.rollover_delta(),
+        );
+        let model = (
+            r.spec.id.as_str(),
+            r.status,
+            r.balance,
+            r.drawn,
+            r.expired,
+            r.voided,
+            r.refilled,
+            r.rollover_delta,
+        );
+        prop_assert_eq!(
+            engine,
+            model,
+            "{}: grant (id, status, balance, drawn, expired, voided, refilled, rollover)",
+            label
+        );
     }
-    prop_assert_eq!(wallet.available(), reference.available(), "{}: available", label);
+    prop_assert_eq!(
+        wallet.available(),
+        reference.available(),
+        "{}: available",
+        label
+    );
     prop_assert_eq!(wallet.overdraft(), reference.debt, "{}: overdraft", label);
     prop_assert_eq!(wallet.invoiced(), reference.invoiced, "{}: invoiced", label);
-    let eur_invoiced = wallet.invoiced_foreign().iter().find(|(c, _)| *c == eur()).map_or(Decimal::ZERO, |(_, a)| *a);
-    prop_assert_eq!(eur_invoiced, reference.invoiced_eur, "{}: invoiced EUR", label);
-    prop_assert_eq!(wallet.totals().topups, reference.topups, "{}: top-ups", label);
-    prop_assert_eq!(wallet.totals().alerts, reference.alerts, "{}: alerts", label);
+    let eur_invoiced = wallet
+        .invoiced_foreign()
+        .iter()
+        .find(|(c, _)| *c == eur())
+        .map_or(Decimal::ZERO, |(_, a)| *a);
+    prop_assert_eq!(
+        eur_invoiced,
+        reference.invoiced_eur,
+        "{}: invoiced EUR",
+        label
+    );
+    prop_assert_eq!(
+        wallet.totals().topups,
+        reference.topups,
+        "{}: top-ups",
+        label
+    );
+    prop_assert_eq!(
+        wallet.totals().alerts,
+        reference.alerts,
+        "{}: alerts",
+        label
+    );
     Ok(())
 }
 
@@ -686,7 +917,8 @@ fn run(cases: u32, test: impl Fn(&Case) -> Result<(), TestCaseError>) {
         failure_persistence: None,
         ..Config::default()
     };
-    let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &bytes));
+    let mut runner =
+        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &bytes));
     if let Err(failure) = runner.run(&case(), |c| test(&c)) {
         panic!("property failed with LEDGER_PROPTEST_SEED={seed}: {failure}");
     }

@@ -1,1 +1,15 @@
-//! The creditsim simulator (being written).
+//! creditsim's Monte Carlo simulator. This crate holds the parts that
+//! describe a simulation: scenario files ([`scenario`]), the distributions
+//! every random quantity is drawn from ([`dist`]), and the keyed random
+//! streams that make a run a pure function of (scenario, seed) ([`rng`]).
+//!
+//! ```
+//! let text = include_str!("../tests/good/small.toml");
+//! let scenario = sim::scenario::load(text, "small.toml").expect("the example loads");
+//! assert_eq!(scenario.version, 1);
+//! assert!(!scenario.plans.is_empty());
+//! ```
+
+pub mod dist;
+pub mod rng;
+pub mod scenario;

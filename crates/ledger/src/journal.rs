@@ -58,6 +58,8 @@ pub enum ReversalTarget {
     Invoice,
     /// Overdraft debt that a reset forgave: nothing to give back.
     Forgiven,
+    /// The part metered after the fact that nothing covered.
+    Uncollected,
 }
 
 /// One journal entry.
@@ -120,6 +122,12 @@ pub enum EntryKind {
         amount: Decimal,
         currency: Currency,
     },
+    /// Usage metered after the fact that nothing covered: spent past the
+    /// balance (and past any overdraft limit) because enforcement lagged.
+    Uncollected {
+        usage: UsageId,
+        amount: Decimal,
+    },
     /// An automatic top-up created this grant.
     Topup {
         grant: GrantIndex,
@@ -147,6 +155,7 @@ impl EntryKind {
             EntryKind::OverdraftRepaid { .. } => "overdraft_repaid",
             EntryKind::OverdraftForgiven { .. } => "overdraft_forgiven",
             EntryKind::Invoiced { .. } => "invoiced",
+            EntryKind::Uncollected { .. } => "uncollected",
             EntryKind::Topup { .. } => "topup",
             EntryKind::Alert { .. } => "alert",
         }

@@ -46,13 +46,15 @@ impl Usage {
     }
 }
 
-/// How an accepted usage event was covered. The three parts add up to its
-/// amount; a usage in another currency is all `invoiced`, in that currency.
+/// How an accepted usage event was covered. The parts add up to its amount;
+/// a usage in another currency is all `invoiced`, in that currency.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Drawdown {
     pub from_grants: Decimal,
     pub overdraft: Decimal,
     pub invoiced: Decimal,
+    /// Only after the fact ([`Wallet::usage_after_the_fact`]): what nothing covered.
+    pub uncollected: Decimal,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,6 +80,8 @@ pub struct Totals {
     pub overdraft_forgiven: Decimal,
     /// In the wallet's currency, net of reversals.
     pub invoiced: Decimal,
+    /// Usage metered after the fact that nothing covered, net of reversals.
+    pub uncollected: Decimal,
     pub topups: u32,
     pub topup_amount: Decimal,
     pub alerts: u32,
@@ -100,6 +104,7 @@ struct AcceptedUsage {
     draws: Vec<(GrantIndex, Decimal)>,
     overdraft: Decimal,
     invoiced: Decimal,
+    uncollected: Decimal,
 }
 
 /// Time-driven changes, in the order they apply at one instant.
@@ -310,6 +315,32 @@ impl Wallet {
         Ok(outcome)
     }
 
+    /// Meters usage that has already happened and cannot be refused: a call
+    /// metered at the end of an aggregation window, or made by a task that
+    /// was authorised when it started. Eligible grants pay what they can;
+    /// under `overdraft` the debt takes what it can up to its limit; under
+    /// `invoice` the rest is invoiced; whatever is left is `uncollected`:
+    /// credit spent past the balance that nobody pays for. Actor budgets
+    /// count the spend but cannot refuse it. Usage in another currency is
+    /// invoiced under `invoice` and uncollected otherwise.
+    pub fn usage_after_the_fact(&mut self, usage: &Usage, at: Time) -> Result<Drawdown, OpError> {
+        self.advance_to(at)?;
+        if self.config.keep_journal && self.usages.contains_key(&usage.id) {
+            return Err(OpError::DuplicateUsage(usage.id));
+        }
+        let drawdown = self.meter_after_the_fact(usage, at);
+        self.after_change(at);
+        Ok(drawdown)
+    }
+
+    /// What `actor` may still spend in its current budget window; `None`
+    /// when it has no budget.
+    pub fn actor_budget_left(&mut self, actor: Actor, at: Time) -> Option<Decimal> {
+        let slot = self.budget_slot(Some(actor), at)?;
+        let state = &self.budgets[slot];
+        Some((state.budget.cap.get() - state.spent).max(Decimal::ZERO))
+    }
+
     /// Voids what is left of a grant; a pending grant never becomes effective.
     pub fn void(&mut self, grant: GrantIndex, at: Time) -> Result<(), OpError> {
         self.advance_to(at)?;
@@ -511,10 +542,110 @@ impl Wallet {
                 draws,
                 overdraft: drawdown.overdraft,
                 invoiced: drawdown.invoiced,
+                uncollected: Decimal::ZERO,
             };
             self.usages.insert(usage.id, UsageRecord::Accepted(record));
         }
         Outcome::Accepted(drawdown)
+    }
+
+    fn meter_after_the_fact(&mut self, usage: &Usage, at: Time) -> Drawdown {
+        let amount = usage.amount.get();
+        if usage.currency != self.config.currency {
+            if let Outcome::Accepted(drawdown) = self.meter_foreign(usage, at) {
+                return drawdown;
+            }
+            // Another currency under block or overdraft: nothing can cover it.
+            let drawdown = Drawdown {
+                uncollected: amount,
+                ..Drawdown::default()
+            };
+            self.finish_after_the_fact(usage, Vec::new(), drawdown, at);
+            return drawdown;
+        }
+        if let Some(slot) = self.budget_slot(usage.actor, at) {
+            self.budgets[slot].spent += amount;
+        }
+        let covered = self.plan_drawdown(amount, usage.feature, usage.actor);
+        let draws = self.apply_plan(usage.id, at);
+        let mut drawdown = Drawdown {
+            from_grants: covered,
+            ..Drawdown::default()
+        };
+        let mut uncovered = amount - covered;
+        match self.config.exhaustion {
+            Exhaustion::Overdraft { limit } => {
+                drawdown.overdraft = uncovered.min(limit.get() - self.debt);
+                uncovered -= drawdown.overdraft;
+            }
+            Exhaustion::Invoice => {
+                drawdown.invoiced = uncovered;
+                uncovered = Decimal::ZERO;
+            }
+            Exhaustion::Block => {}
+        }
+        drawdown.uncollected = uncovered;
+        self.finish_after_the_fact(usage, draws, drawdown, at);
+        drawdown
+    }
+
+    /// Books the parts of an after-the-fact usage that did not draw from grants.
+    fn finish_after_the_fact(
+        &mut self,
+        usage: &Usage,
+        draws: Vec<(GrantIndex, Decimal)>,
+        drawdown: Drawdown,
+        at: Time,
+    ) {
+        if drawdown.overdraft > Decimal::ZERO {
+            self.debt += drawdown.overdraft;
+            self.totals.overdraft_drawn += drawdown.overdraft;
+            let amount = drawdown.overdraft;
+            self.record(
+                at,
+                EntryKind::OverdraftDrawn {
+                    usage: usage.id,
+                    amount,
+                },
+            );
+        }
+        if drawdown.invoiced > Decimal::ZERO {
+            self.totals.invoiced += drawdown.invoiced;
+            let (amount, currency) = (drawdown.invoiced, usage.currency);
+            self.record(
+                at,
+                EntryKind::Invoiced {
+                    usage: usage.id,
+                    amount,
+                    currency,
+                },
+            );
+        }
+        if drawdown.uncollected > Decimal::ZERO {
+            self.totals.uncollected += drawdown.uncollected;
+            let amount = drawdown.uncollected;
+            self.record(
+                at,
+                EntryKind::Uncollected {
+                    usage: usage.id,
+                    amount,
+                },
+            );
+        }
+        self.totals.usage_accepted += 1;
+        if self.config.keep_journal {
+            let record = AcceptedUsage {
+                at,
+                amount: usage.amount.get(),
+                currency: usage.currency,
+                actor: usage.actor,
+                draws,
+                overdraft: drawdown.overdraft,
+                invoiced: drawdown.invoiced,
+                uncollected: drawdown.uncollected,
+            };
+            self.usages.insert(usage.id, UsageRecord::Accepted(record));
+        }
     }
 
     /// Usage priced in another currency never draws from the wallet: under
@@ -544,6 +675,7 @@ impl Wallet {
                 draws: Vec::new(),
                 overdraft: Decimal::ZERO,
                 invoiced: amount,
+                uncollected: Decimal::ZERO,
             };
             self.usages.insert(usage.id, UsageRecord::Accepted(record));
         }
@@ -640,6 +772,18 @@ impl Wallet {
     // ---- reversal ----------------------------------------------------------
 
     fn reverse_accepted(&mut self, usage: UsageId, accepted: &AcceptedUsage, at: Time) {
+        if accepted.uncollected > Decimal::ZERO {
+            self.totals.uncollected -= accepted.uncollected;
+            let amount = accepted.uncollected;
+            self.record(
+                at,
+                EntryKind::Reversed {
+                    usage,
+                    to: ReversalTarget::Uncollected,
+                    amount,
+                },
+            );
+        }
         if accepted.invoiced > Decimal::ZERO {
             if accepted.currency == self.config.currency {
                 self.totals.invoiced -= accepted.invoiced;
@@ -1144,10 +1288,10 @@ impl Wallet {
         for (id, record) in &self.usages {
             if let UsageRecord::Accepted(u) = record {
                 let drawn: Decimal = u.draws.iter().map(|(_, amount)| *amount).sum();
-                if drawn + u.overdraft + u.invoiced != u.amount {
+                if drawn + u.overdraft + u.invoiced + u.uncollected != u.amount {
                     return Err(format!(
-                        "usage {id:?}: drawn {drawn} + overdraft {} + invoiced {} != amount {}",
-                        u.overdraft, u.invoiced, u.amount
+                        "usage {id:?}: drawn {drawn} + overdraft {} + invoiced {} + uncollected {} != amount {}",
+                        u.overdraft, u.invoiced, u.uncollected, u.amount
                     ));
                 }
             }

@@ -38,6 +38,13 @@ enum Op {
         feature: Option<u32>,
         actor: Option<u32>,
     },
+    /// Metered after the fact: cannot be refused.
+    UsageAfter {
+        amount: Decimal,
+        foreign: bool,
+        feature: Option<u32>,
+        actor: Option<u32>,
+    },
     Grant(GrantSpec),
     Void(usize),
     Reset,
@@ -188,6 +195,8 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         8 => (amount(), proptest::bool::weighted(0.05), proptest::option::of(0u32..2), proptest::option::of(0u32..2))
             .prop_map(|(amount, foreign, feature, actor)| Op::Usage { amount, foreign, feature, actor }),
+        3 => (amount(), proptest::bool::weighted(0.05), proptest::option::of(0u32..2), proptest::option::of(0u32..2))
+            .prop_map(|(amount, foreign, feature, actor)| Op::UsageAfter { amount, foreign, feature, actor }),
         2 => grant_spec(String::new()).prop_map(Op::Grant),
         1 => (0usize..8).prop_map(Op::Void),
         1 => Just(Op::Reset),
@@ -247,6 +256,7 @@ struct RefUsage {
     draws: Vec<(usize, Decimal)>,
     overdraft: Decimal,
     invoiced: Decimal,
+    uncollected: Decimal,
 }
 
 enum RefRecord {
@@ -261,6 +271,7 @@ struct Reference {
     debt: Decimal,
     invoiced: Decimal,
     invoiced_eur: Decimal,
+    uncollected: Decimal,
     clock: Option<ledger::Time>,
     usages: HashMap<u64, RefRecord>,
     repayments: Vec<(usize, Decimal)>,
@@ -284,6 +295,7 @@ impl Reference {
             debt: Decimal::ZERO,
             invoiced: Decimal::ZERO,
             invoiced_eur: Decimal::ZERO,
+            uncollected: Decimal::ZERO,
             clock: None,
             usages: HashMap::new(),
             repayments: Vec::new(),
@@ -498,6 +510,7 @@ impl Reference {
             draws: Vec::new(),
             overdraft: Decimal::ZERO,
             invoiced: Decimal::ZERO,
+            uncollected: Decimal::ZERO,
         };
         if foreign {
             if self.config.exhaustion != Exhaustion::Invoice {
@@ -553,9 +566,83 @@ impl Reference {
             from_grants: amount - remaining,
             overdraft: record.overdraft,
             invoiced: record.invoiced,
+            uncollected: Decimal::ZERO,
         };
         self.usages.insert(id, RefRecord::Accepted(record));
         Outcome::Accepted(drawdown)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn usage_after(
+        &mut self,
+        id: u64,
+        amount: Decimal,
+        foreign: bool,
+        feature: Option<u32>,
+        actor: Option<u32>,
+        at: ledger::Time,
+    ) -> Result<ledger::Drawdown, ()> {
+        self.advance(at)?;
+        if self.usages.contains_key(&id) {
+            return Err(());
+        }
+        let mut record = RefUsage {
+            at,
+            amount,
+            foreign,
+            actor,
+            draws: Vec::new(),
+            overdraft: Decimal::ZERO,
+            invoiced: Decimal::ZERO,
+            uncollected: Decimal::ZERO,
+        };
+        if foreign {
+            if self.config.exhaustion == Exhaustion::Invoice {
+                self.invoiced_eur += amount;
+                record.invoiced = amount;
+            } else {
+                self.uncollected += amount;
+                record.uncollected = amount;
+            }
+        } else {
+            if let Some((window, _)) = self.budget_window(actor, at) {
+                *self.spent.entry(window).or_default() += amount;
+            }
+            let mut remaining = amount;
+            for i in self.ordered(|s| s.admits(feature.map(Feature), actor.map(Actor))) {
+                let take = self.grants[i].balance.min(remaining);
+                if take > Decimal::ZERO {
+                    self.grants[i].balance -= take;
+                    self.grants[i].drawn += take;
+                    record.draws.push((i, take));
+                    remaining -= take;
+                }
+            }
+            match self.config.exhaustion {
+                Exhaustion::Overdraft { limit } => {
+                    record.overdraft = remaining.min(limit.get() - self.debt);
+                    self.debt += record.overdraft;
+                    remaining -= record.overdraft;
+                }
+                Exhaustion::Invoice => {
+                    record.invoiced = remaining;
+                    self.invoiced += remaining;
+                    remaining = Decimal::ZERO;
+                }
+                Exhaustion::Block => {}
+            }
+            record.uncollected = remaining;
+            self.uncollected += remaining;
+        }
+        let drawdown = ledger::Drawdown {
+            from_grants: record.draws.iter().map(|(_, t)| *t).sum(),
+            overdraft: record.overdraft,
+            invoiced: record.invoiced,
+            uncollected: record.uncollected,
+        };
+        self.usages.insert(id, RefRecord::Accepted(record));
+        self.checks(at);
+        Ok(drawdown)
     }
 
     fn budget_window(
@@ -619,6 +706,7 @@ impl Reference {
         } else {
             self.invoiced -= u.invoiced;
         }
+        self.uncollected -= u.uncollected;
         let from_debt = self.debt.min(u.overdraft);
         self.debt -= from_debt;
         let mut left = u.overdraft - from_debt;
@@ -758,6 +846,28 @@ fn drive(case: &Case, wallet: &mut Wallet, reference: &mut Reference) -> Result<
                     reference
                         .usage(step as u64, *amount, *foreign, *feature, *actor, at)
                         .map(Some),
+                )
+            }
+            Op::UsageAfter {
+                amount,
+                foreign,
+                feature,
+                actor,
+            } => {
+                let usage = Usage {
+                    id: UsageId(step as u64),
+                    amount: Amount::new(*amount).unwrap(),
+                    currency: if *foreign { eur() } else { Currency::USD },
+                    feature: feature.map(Feature),
+                    actor: actor.map(Actor),
+                };
+                (
+                    wallet
+                        .usage_after_the_fact(&usage, at)
+                        .map(|d| Some(Outcome::Accepted(d))),
+                    reference
+                        .usage_after(step as u64, *amount, *foreign, *feature, *actor, at)
+                        .map(|d| Some(Outcome::Accepted(d))),
                 )
             }
             Op::Grant(spec) => (

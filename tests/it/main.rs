@@ -1,1 +1,3 @@
-//! End-to-end tests of the creditsim CLI.
+//! End-to-end tests of the creditsim CLI: the built binary, run on files.
+
+mod ledger_replay;

@@ -1,0 +1,63 @@
+//! The subcommands, one module per group (`ledger ...`; later `run`,
+//! `report`, `sensitivity`), and what they share: exit codes and how
+//! problems and output are printed.
+
+mod ledger;
+
+use std::fmt::Display;
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+/// The input (a file, an argument) has problems, listed on stderr. Clap uses
+/// the same code for a malformed command line.
+pub const EXIT_BAD_INPUT: u8 = 2;
+/// The result could not be written (a full disk, a closed terminal).
+pub const EXIT_OUTPUT_FAILED: u8 = 1;
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// One wallet at a time: replay a file of grants and events through the ledger.
+    #[command(subcommand)]
+    Ledger(ledger::LedgerCommand),
+}
+
+pub fn run(command: Command) -> ExitCode {
+    match command {
+        Command::Ledger(command) => ledger::run(command),
+    }
+}
+
+/// Prints one line per problem on stderr, each prefixed with the file it is
+/// about, and returns the bad-input exit code.
+pub fn report_problems<P: Display>(file: &Path, problems: &[P]) -> ExitCode {
+    let mut err = io::stderr().lock();
+    for problem in problems {
+        // Nothing useful can be done if stderr itself is gone.
+        let _ = writeln!(err, "{}: {problem}", file.display());
+    }
+    ExitCode::from(EXIT_BAD_INPUT)
+}
+
+/// Writes a JSON result on stdout, pretty-printed with 2-space indents and
+/// a final newline. It is streamed rather than built as one string, since a
+/// long replay's journal runs to hundreds of megabytes. A full disk is
+/// reported, not a panic (which `println!` would do).
+pub fn print_json(value: &serde_json::Value) -> ExitCode {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(io::Error::from)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush());
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        // The reader stopped early (`| head`): what it wanted was written.
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            let _ = writeln!(io::stderr(), "creditsim: cannot write the output: {error}");
+            ExitCode::from(EXIT_OUTPUT_FAILED)
+        }
+    }
+}

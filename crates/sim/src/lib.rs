@@ -10,6 +10,15 @@
 //! assert!(!scenario.plans.is_empty());
 //! ```
 
+pub mod bands;
+pub mod customer;
+pub mod demand;
 pub mod dist;
+pub mod metrics;
+pub mod path;
+pub mod plan;
+pub mod pricing;
 pub mod rng;
+pub mod run;
 pub mod scenario;
+pub mod stats;

@@ -4,6 +4,8 @@
 
 mod bad;
 mod good;
+mod run;
+mod scenarios;
 mod schema;
 
 use std::path::PathBuf;

@@ -1,0 +1,809 @@
+//! One customer under one plan: its demand metered through its wallet, with
+//! the plan's enforcement, billing periods, payments and the customer's
+//! reactions, from sign-up to the end of the horizon.
+//!
+//! Money is kept in exact decimals here (credits in the wallet, the billing
+//! currency for cash and cost) and converted to `f64` only when a path's
+//! totals are handed to the statistics.
+//!
+//! Revenue is recognised when credits are used: credits drawn from a grant
+//! at its cost basis, paid credits that expire or are removed at a reset
+//! (breakage), and invoiced credits at the overage price. Cash arrives when
+//! packs are paid and invoices collected. Exposure at a moment is the
+//! provider cost of the customer's usage not yet paid for: its provider cost
+//! so far times the share of the credits it consumed that are unpaid
+//! (drawn from free grants or from grants whose payment is pending or
+//! failed, owed as overdraft debt, invoiced and not collected, or spent past
+//! the balance). Prepaid packs paid up front keep it at the promotional
+//! usage; post-pay carries a period plus payment terms.
+
+use ledger::{
+    Actor, Amount, Feature, GrantKind, Outcome, RejectReason, Time, Usage, UsageId, Wallet,
+};
+use rand::RngExt;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::demand::{Call, Demand};
+use crate::plan::{Enforcement, PlanModel};
+use crate::pricing::PriceTable;
+use crate::rng::{Key, Purpose};
+use crate::scenario::{PackPayment, Segment};
+
+const MS_PER_DAY: i64 = 86_400_000;
+const MS_PER_HOUR: f64 = 3_600_000.0;
+const REACTION: Purpose = Purpose::new("reaction");
+const PAYMENT: Purpose = Purpose::new("payment");
+
+/// What a path sums over its customers, per plan.
+#[derive(Clone, Debug)]
+pub struct PlanTotals {
+    pub customers: u64,
+    pub revenue: Decimal,
+    pub provider_cost: Decimal,
+    pub cash_collected: Decimal,
+    pub receivables: Decimal,
+    pub bad_debt: Decimal,
+    pub blocked_events: u64,
+    pub blocked_value: Decimal,
+    pub breakage: Decimal,
+    pub overage_invoiced: Decimal,
+    pub overshoot: Decimal,
+    pub topups: u64,
+    pub alerts: u64,
+    pub customers_interrupted: u64,
+    pub interrupted_ms: i64,
+    pub customers_churned: u64,
+    pub disputes: u64,
+    pub customers_exhausted: u64,
+    /// Sign-up to first exhaustion, summed over exhausted customers.
+    pub exhaustion_ms: i64,
+    /// Sign-up to horizon end, summed over customers never exhausted.
+    pub unexhausted_ms: i64,
+    pub calls_served: u64,
+    /// Per horizon day, summed over customers at the day's end.
+    pub daily_available: Vec<f64>,
+    pub daily_exposure: Vec<f64>,
+    pub daily_revenue: Vec<f64>,
+    pub daily_provider_cost: Vec<f64>,
+}
+
+impl PlanTotals {
+    pub fn new(days: usize) -> PlanTotals {
+        PlanTotals {
+            customers: 0,
+            revenue: Decimal::ZERO,
+            provider_cost: Decimal::ZERO,
+            cash_collected: Decimal::ZERO,
+            receivables: Decimal::ZERO,
+            bad_debt: Decimal::ZERO,
+            blocked_events: 0,
+            blocked_value: Decimal::ZERO,
+            breakage: Decimal::ZERO,
+            overage_invoiced: Decimal::ZERO,
+            overshoot: Decimal::ZERO,
+            topups: 0,
+            alerts: 0,
+            customers_interrupted: 0,
+            interrupted_ms: 0,
+            customers_churned: 0,
+            disputes: 0,
+            customers_exhausted: 0,
+            exhaustion_ms: 0,
+            unexhausted_ms: 0,
+            calls_served: 0,
+            daily_available: vec![0.0; days],
+            daily_exposure: vec![0.0; days],
+            daily_revenue: vec![0.0; days],
+            daily_provider_cost: vec![0.0; days],
+        }
+    }
+}
+
+/// What every customer on a path shares.
+pub struct Context<'a> {
+    pub seed: u64,
+    pub path: u64,
+    pub start: i64,
+    pub end: i64,
+    pub prices: &'a PriceTable,
+}
+
+/// An amount billed and not yet due.
+#[derive(Clone, Copy, Debug)]
+struct Receivable {
+    due: i64,
+    amount: Decimal,
+    defaults: bool,
+    pays_for: PaysFor,
+}
+
+/// What a bill pays for, so that collecting it marks that usage paid.
+#[derive(Clone, Copy, Debug)]
+enum PaysFor {
+    /// Invoiced credits.
+    Credits(Decimal),
+    /// A grant bought on terms (a pack, a top-up, a period's included credits).
+    Grant(usize),
+}
+
+/// Runs one customer's demand through `plan`, adding the results to `totals`.
+pub fn simulate(
+    ctx: &Context<'_>,
+    plan: &PlanModel,
+    segment: (usize, &Segment),
+    customer: u64,
+    demand: &Demand,
+    aborted: &mut Vec<bool>,
+    totals: &mut PlanTotals,
+) {
+    aborted.clear();
+    aborted.resize(demand.tasks as usize, false);
+    let mut account = Account::open(ctx, plan, segment, customer, demand);
+    for call in &demand.calls {
+        account.call(call, aborted, totals);
+    }
+    account.close(totals);
+}
+
+struct Account<'a> {
+    ctx: &'a Context<'a>,
+    plan: &'a PlanModel,
+    segment_index: usize,
+    segment: &'a Segment,
+    key: Key,
+    wallet: Wallet,
+    joined: i64,
+    next_usage: u64,
+    provider_cost: Decimal,
+    cash: Decimal,
+    bad_debt: Decimal,
+    receivables: Vec<Receivable>,
+    /// Grants whose payment is pending or failed: their usage is unpaid.
+    unpaid_grants: Vec<usize>,
+    /// Invoiced credits whose invoice was paid.
+    invoiced_collected: Decimal,
+    /// Credits of every call served, and those spent past the balance.
+    credits_consumed: Decimal,
+    credits_uncollected: Decimal,
+    /// Per actor, the budget window in which metering found its budget spent
+    /// (the kill switch of lagging enforcement).
+    actors_stopped: Vec<Option<i64>>,
+    /// Credits already put on an invoice.
+    invoiced_billed: Decimal,
+    invoices: (u32, Decimal),
+    bills: u64,
+    disputes: u64,
+    next_day: usize,
+    next_period: u32,
+    /// When billing period `next_period` starts (`i64::MAX` after the horizon).
+    next_period_at: i64,
+    pending_topup: Option<i64>,
+    topups_bought: u64,
+    grants_seen: usize,
+    window: Option<Window>,
+    gate_closed: bool,
+    blocked_since: Option<i64>,
+    interrupted: bool,
+    interrupted_ms: i64,
+    episodes: u64,
+    churned: bool,
+    exhausted_at: Option<i64>,
+    blocked_events: u64,
+    blocked_value: Decimal,
+    overshoot: Decimal,
+    calls_served: u64,
+}
+
+/// Usage waiting to be metered at the end of an aggregation window.
+struct Window {
+    end: i64,
+    usage: Vec<Usage>,
+}
+
+fn time(ms: i64) -> Time {
+    Time::from_millis(ms)
+}
+
+impl<'a> Account<'a> {
+    fn open(
+        ctx: &'a Context<'a>,
+        plan: &'a PlanModel,
+        segment: (usize, &'a Segment),
+        customer: u64,
+        demand: &Demand,
+    ) -> Account<'a> {
+        let granted = plan.signup_credits(segment.0);
+        let wallet = Wallet::new(plan.wallet_config(demand.actors(), granted));
+        let mut account = Account {
+            ctx,
+            plan,
+            segment_index: segment.0,
+            segment: segment.1,
+            key: Key::path(ctx.path).customer(customer),
+            wallet,
+            joined: demand.joined_at,
+            next_usage: 0,
+            provider_cost: Decimal::ZERO,
+            cash: Decimal::ZERO,
+            bad_debt: Decimal::ZERO,
+            receivables: Vec::new(),
+            unpaid_grants: Vec::new(),
+            invoiced_collected: Decimal::ZERO,
+            credits_consumed: Decimal::ZERO,
+            credits_uncollected: Decimal::ZERO,
+            actors_stopped: vec![None; usize::from(demand.actors())],
+            invoiced_billed: Decimal::ZERO,
+            invoices: (0, Decimal::ZERO),
+            bills: 0,
+            disputes: 0,
+            next_day: ((demand.joined_at - ctx.start) / MS_PER_DAY) as usize,
+            next_period: 1,
+            next_period_at: i64::MAX,
+            pending_topup: None,
+            topups_bought: 0,
+            grants_seen: 0,
+            window: None,
+            gate_closed: false,
+            blocked_since: None,
+            interrupted: false,
+            interrupted_ms: 0,
+            episodes: 0,
+            churned: false,
+            exhausted_at: None,
+            blocked_events: 0,
+            blocked_value: Decimal::ZERO,
+            overshoot: Decimal::ZERO,
+            calls_served: 0,
+        };
+        account.next_period_at = account.period_start(1);
+        account.sign_up();
+        account
+    }
+
+    /// Onboarding grants, the sign-up pack and the first period's subscription.
+    fn sign_up(&mut self) {
+        let at = time(self.joined);
+        let mut specs: Vec<_> = self.plan.onboarding_grants(at).collect();
+        let pack = self.plan.signup_packs[self.segment_index].as_ref();
+        let pack_index = pack.map(|p| {
+            specs.push(p.grant("signup-pack".into(), self.plan.currency, at));
+            specs.len() - 1
+        });
+        let included = self.plan.included_grant(0, at, at).map(|spec| {
+            specs.push(spec);
+            specs.len() - 1
+        });
+        self.wallet
+            .grant_all(specs, at)
+            .expect("sign-up grants are valid");
+        if let (Some(pack), Some(index)) = (pack, pack_index) {
+            self.pay_for_pack(pack.price, self.joined, index);
+        }
+        if let Some(index) = included {
+            self.bill_subscription(self.joined, index);
+        }
+        self.grants_seen = self.wallet.grants().len();
+    }
+
+    // ---- calls -----------------------------------------------------------
+
+    fn call(&mut self, call: &Call, aborted: &mut [bool], totals: &mut PlanTotals) {
+        self.advance(call.at, totals);
+        if self.churned {
+            return;
+        }
+        let credits = self
+            .ctx
+            .prices
+            .customer(usize::from(call.model), usize::from(call.day))
+            .cost(call.tokens);
+        if aborted[call.task as usize] {
+            self.lose(call, credits);
+            return;
+        }
+        let usage = Usage {
+            id: UsageId(self.next_usage),
+            amount: Amount::new(credits).expect("prices are not negative"),
+            currency: self.plan.currency,
+            feature: Some(Feature(u32::from(call.model))),
+            actor: Some(Actor(u32::from(call.actor))),
+        };
+        self.next_usage += 1;
+        match self.plan.enforcement {
+            Enforcement::PerCall => match self
+                .wallet
+                .usage(&usage, time(call.at))
+                .expect("calls are in time order")
+            {
+                Outcome::Accepted(drawdown) => {
+                    self.note_uncovered(drawdown.from_grants < credits, call.at);
+                    self.serve(call, credits);
+                }
+                Outcome::Rejected(reason) => self.reject(call, credits, reason, aborted),
+            },
+            Enforcement::TaskStart => {
+                if call.first
+                    && let Some(reason) = self.authorise(call)
+                {
+                    self.reject(call, credits, reason, aborted);
+                    return;
+                }
+                self.meter_late(&usage, call.at);
+                self.serve(call, credits);
+            }
+            Enforcement::Windowed { window_ms } => {
+                self.reopen_gate(call.at);
+                if self.gate_closed {
+                    self.reject(call, credits, RejectReason::InsufficientCredit, aborted);
+                    return;
+                }
+                if self.actor_stopped(call) {
+                    self.reject(call, credits, RejectReason::ActorBudgetSpent, aborted);
+                    return;
+                }
+                let end = self
+                    .window
+                    .as_ref()
+                    .map_or_else(|| window_end(self.ctx.start, call.at, window_ms), |w| w.end);
+                self.window
+                    .get_or_insert_with(|| Window {
+                        end,
+                        usage: Vec::new(),
+                    })
+                    .usage
+                    .push(usage);
+                self.serve(call, credits);
+            }
+        }
+    }
+
+    /// `windowed`: an actor whose budget metering found spent stays stopped
+    /// until its next budget window.
+    fn actor_stopped(&mut self, call: &Call) -> bool {
+        let actor = usize::from(call.actor);
+        let Some(window) = self.actors_stopped[actor] else {
+            return false;
+        };
+        let now = self.plan.actor_budget_window(time(call.at));
+        if now != Some(window) {
+            self.actors_stopped[actor] = None;
+        }
+        self.actors_stopped[actor].is_some()
+    }
+
+    /// A call served: the provider is paid for it whatever the wallet says.
+    fn serve(&mut self, call: &Call, credits: Decimal) {
+        let rate = self
+            .ctx
+            .prices
+            .provider(usize::from(call.model), usize::from(call.day));
+        self.provider_cost += rate.cost(call.tokens);
+        self.credits_consumed += credits;
+        self.calls_served += 1;
+        if let Some(since) = self.blocked_since.filter(|_| !call.leak) {
+            self.interrupted_ms += call.at - since;
+            self.blocked_since = None;
+        }
+    }
+
+    /// A call not served because its task was stopped earlier.
+    fn lose(&mut self, call: &Call, credits: Decimal) {
+        if !call.leak {
+            self.blocked_value += credits * self.plan.price_per_credit;
+        }
+    }
+
+    fn reject(
+        &mut self,
+        call: &Call,
+        credits: Decimal,
+        reason: RejectReason,
+        aborted: &mut [bool],
+    ) {
+        aborted[call.task as usize] = true;
+        if !call.leak {
+            self.blocked_events += 1;
+        }
+        self.lose(call, credits);
+        if matches!(
+            reason,
+            RejectReason::InsufficientCredit | RejectReason::ExceedsOverdraftLimit
+        ) {
+            self.note_uncovered(true, call.at);
+            if self.blocked_since.is_none() {
+                self.blocked_since = Some(call.at);
+                self.interrupted = true;
+                self.react_to_block(call.at);
+            }
+        }
+    }
+
+    /// `task_start`: a task may start if the wallet has credit and its actor budget left.
+    fn authorise(&mut self, call: &Call) -> Option<RejectReason> {
+        let at = time(call.at);
+        self.wallet.advance_to(at).expect("calls are in time order");
+        let actor = Actor(u32::from(call.actor));
+        if self
+            .wallet
+            .actor_budget_left(actor, at)
+            .is_some_and(|left| left.is_zero())
+        {
+            return Some(RejectReason::ActorBudgetSpent);
+        }
+        self.out_of_credit()
+            .then_some(RejectReason::InsufficientCredit)
+    }
+
+    /// Meters usage that already happened; what nothing covered is overshoot.
+    fn meter_late(&mut self, usage: &Usage, at: i64) {
+        let drawdown = self
+            .wallet
+            .usage_after_the_fact(usage, time(at))
+            .expect("metered in time order");
+        self.note_uncovered(drawdown.from_grants < usage.amount.get(), at);
+        self.overshoot += drawdown.uncollected * self.plan.price_per_credit;
+        self.credits_uncollected += drawdown.uncollected;
+        if let Some(actor) = usage.actor
+            && self
+                .wallet
+                .actor_budget_left(actor, time(at))
+                .is_some_and(|left| left.is_zero())
+        {
+            self.actors_stopped[actor.0 as usize] = self.plan.actor_budget_window(time(at));
+        }
+    }
+
+    /// Marks the first time the customer's granted credit failed to cover usage.
+    fn note_uncovered(&mut self, uncovered: bool, at: i64) {
+        if uncovered && self.exhausted_at.is_none() && !self.wallet.grants().is_empty() {
+            self.exhausted_at = Some(at);
+        }
+    }
+
+    /// `windowed`: the gate reopens once credit (or overdraft headroom) is back.
+    fn reopen_gate(&mut self, at: i64) {
+        if self.gate_closed {
+            self.wallet
+                .advance_to(time(at))
+                .expect("calls are in time order");
+            self.gate_closed = self.out_of_credit();
+        }
+    }
+
+    /// Whether the wallet can take no more usage under its exhaustion rule.
+    fn out_of_credit(&self) -> bool {
+        let available = self.wallet.available();
+        match self.wallet.config().exhaustion {
+            ledger::Exhaustion::Block => available <= Decimal::ZERO,
+            ledger::Exhaustion::Overdraft { limit } => available <= -limit.get(),
+            ledger::Exhaustion::Invoice => false,
+        }
+    }
+
+    fn flush_window(&mut self) {
+        let Some(window) = self.window.take() else {
+            return;
+        };
+        for usage in &window.usage {
+            self.meter_late(usage, window.end);
+        }
+        if self.out_of_credit() && !self.gate_closed {
+            self.gate_closed = true;
+            if self.blocked_since.is_none() {
+                self.blocked_since = Some(window.end);
+                self.interrupted = true;
+                self.react_to_block(window.end);
+            }
+        }
+    }
+
+    // ---- reactions and payments ------------------------------------------
+
+    /// A block episode begins: the customer tops up later, churns, or waits.
+    fn react_to_block(&mut self, at: i64) {
+        self.episodes += 1;
+        let Some(reaction) = &self.segment.on_block else {
+            return;
+        };
+        let mut rng = self.key.task(self.episodes).stream(self.ctx.seed, REACTION);
+        let u: f64 = rng.random();
+        if u < reaction.topup_probability {
+            if self.plan.reaction_packs[self.segment_index].is_some()
+                && self.pending_topup.is_none()
+            {
+                let delay = reaction
+                    .topup_delay_hours
+                    .sampler()
+                    .expect("validated")
+                    .sample(&mut rng)
+                    .max(0.0);
+                self.pending_topup = Some(at + (delay * MS_PER_HOUR) as i64);
+            }
+        } else if u < reaction.topup_probability + reaction.churn_probability {
+            self.churned = true;
+            if let Some(since) = self.blocked_since.take() {
+                self.interrupted_ms += at - since;
+            }
+        }
+    }
+
+    fn buy_topup(&mut self, at: i64) {
+        self.pending_topup = None;
+        let Some(pack) = &self.plan.reaction_packs[self.segment_index] else {
+            return;
+        };
+        self.topups_bought += 1;
+        let spec = pack.grant(
+            format!("reaction-topup-{}", self.topups_bought),
+            self.plan.currency,
+            time(at),
+        );
+        let index = self
+            .wallet
+            .grant(spec, time(at))
+            .expect("top-up grants are valid");
+        self.pay_for_pack(pack.price, at, index.get());
+    }
+
+    /// Automatic top-ups the wallet made since the last look: they are paid for.
+    fn pay_for_automatic_topups(&mut self) {
+        let grants = self.wallet.grants();
+        let mut owed = Vec::new();
+        for (index, grant) in grants.iter().enumerate().skip(self.grants_seen) {
+            if grant.id().starts_with("topup-") {
+                let spec = grant.spec();
+                owed.push((
+                    spec.amount.get() * spec.cost_basis.get(),
+                    spec.effective_at.millis(),
+                    index,
+                ));
+            }
+        }
+        self.grants_seen = grants.len();
+        for (price, at, index) in owed {
+            self.pay_for_pack(price, at, index);
+        }
+    }
+
+    fn pay_for_pack(&mut self, price: Decimal, at: i64, grant: usize) {
+        match self.plan.pack_payment {
+            PackPayment::Upfront => self.cash += price,
+            PackPayment::OnTerms => self.bill(price, at, PaysFor::Grant(grant)),
+        }
+    }
+
+    fn bill_subscription(&mut self, at: i64, grant: usize) {
+        if let Some(subscription) = &self.plan.subscription {
+            self.bill(subscription.fee, at, PaysFor::Grant(grant));
+        }
+    }
+
+    /// Issues an invoice due after the segment's net terms; it defaults with
+    /// the segment's probability, or (a usage invoice) is disputed after a
+    /// bill shock. Until it is paid, what it pays for is unpaid usage.
+    fn bill(&mut self, amount: Decimal, at: i64, pays_for: PaysFor) {
+        // Invoices are in the billing currency: half-even to cents.
+        let amount = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven);
+        if amount.is_zero() {
+            return;
+        }
+        if let PaysFor::Grant(grant) = pays_for {
+            self.unpaid_grants.push(grant);
+        }
+        let shock_check = matches!(pays_for, PaysFor::Credits(_));
+        self.bills += 1;
+        let mut rng = self.key.step(self.bills).stream(self.ctx.seed, PAYMENT);
+        let mut defaults = rng.random::<f64>() < self.segment.payment.default_probability;
+        if shock_check && let Some(shock) = &self.segment.on_bill_shock {
+            let (count, sum) = self.invoices;
+            let usual = if count == 0 {
+                Decimal::ZERO
+            } else {
+                sum / Decimal::from(count)
+            };
+            let ratio = Decimal::try_from(shock.ratio).unwrap_or(Decimal::MAX);
+            if count > 0
+                && amount >= usual * ratio
+                && rng.random::<f64>() < shock.dispute_probability
+            {
+                defaults = true;
+                self.disputes += 1;
+            }
+            self.invoices = (count + 1, sum + amount);
+        }
+        let due = at + i64::from(self.segment.payment.net_days) * MS_PER_DAY;
+        self.receivables.push(Receivable {
+            due,
+            amount,
+            defaults,
+            pays_for,
+        });
+    }
+
+    fn collect_due(&mut self, up_to: i64) {
+        let mut i = 0;
+        while i < self.receivables.len() {
+            let r = self.receivables[i];
+            if r.due <= up_to {
+                if r.defaults {
+                    self.bad_debt += r.amount;
+                } else {
+                    self.cash += r.amount;
+                    match r.pays_for {
+                        PaysFor::Credits(credits) => self.invoiced_collected += credits,
+                        PaysFor::Grant(grant) => self.unpaid_grants.retain(|g| *g != grant),
+                    }
+                }
+                self.receivables.swap_remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    // ---- time ------------------------------------------------------------
+
+    /// Handles everything scheduled up to `t`, in time order: window ends,
+    /// reaction top-ups, billing periods, payments due and day ends.
+    fn advance(&mut self, t: i64, totals: &mut PlanTotals) {
+        loop {
+            let window = self.window.as_ref().map_or(i64::MAX, |w| w.end);
+            let topup = self.pending_topup.unwrap_or(i64::MAX);
+            let period = self.next_period_at;
+            let day = self.ctx.start + (self.next_day as i64 + 1) * MS_PER_DAY;
+            let next = window.min(topup).min(period).min(day);
+            if next > t || next == i64::MAX {
+                return;
+            }
+            if next == window {
+                self.flush_window();
+            } else if next == topup {
+                self.buy_topup(topup);
+            } else if next == period {
+                self.end_period(period);
+            } else {
+                self.end_day(day, totals);
+            }
+        }
+    }
+
+    /// When billing period `k` starts; a period ending exactly at the
+    /// horizon's end is still invoiced.
+    fn period_start(&self, k: u32) -> i64 {
+        let at = self.plan.period.after(time(self.joined), k).millis();
+        if at > self.ctx.end { i64::MAX } else { at }
+    }
+
+    /// A billing period ends at `at`: invoice its usage; for a subscription,
+    /// reset (rollover, overdraft debt), grant the new included credits and
+    /// bill the fee.
+    fn end_period(&mut self, at: i64) {
+        let k = self.next_period;
+        self.next_period += 1;
+        self.next_period_at = self.period_start(self.next_period);
+        self.wallet.advance_to(time(at)).expect("in time order");
+        self.invoice_usage(at);
+        if self.plan.subscription.is_some() {
+            self.wallet.reset(time(at)).expect("in time order");
+            if let Some(spec) = self.plan.included_grant(k, time(at), time(self.joined)) {
+                let index = self
+                    .wallet
+                    .grant(spec, time(at))
+                    .expect("included grants are valid");
+                self.bill_subscription(at, index.get());
+            }
+        }
+    }
+
+    fn invoice_usage(&mut self, at: i64) {
+        let invoiced = self.wallet.invoiced();
+        let credits = invoiced - self.invoiced_billed;
+        self.invoiced_billed = invoiced;
+        self.bill(
+            credits * self.plan.overage_price,
+            at,
+            PaysFor::Credits(credits),
+        );
+    }
+
+    /// The end of a horizon day: payments due, top-ups paid, and a snapshot.
+    fn end_day(&mut self, at: i64, totals: &mut PlanTotals) {
+        let day = self.next_day;
+        self.next_day += 1;
+        self.wallet.advance_to(time(at)).expect("in time order");
+        self.collect_due(at);
+        self.pay_for_automatic_topups();
+        let revenue = self.revenue().0;
+        totals.daily_available[day] += f64::try_from(self.wallet.available()).unwrap_or(0.0);
+        totals.daily_exposure[day] += f64::try_from(self.exposure()).unwrap_or(0.0);
+        totals.daily_revenue[day] += f64::try_from(revenue).unwrap_or(0.0);
+        totals.daily_provider_cost[day] += f64::try_from(self.provider_cost).unwrap_or(0.0);
+    }
+
+    /// Provider cost of the usage not yet paid for (see the module docs).
+    fn exposure(&self) -> Decimal {
+        if self.credits_consumed.is_zero() {
+            return Decimal::ZERO;
+        }
+        let mut unpaid = self.wallet.overdraft() + self.credits_uncollected;
+        unpaid += self.wallet.invoiced() - self.invoiced_collected;
+        for (index, grant) in self.wallet.grants().iter().enumerate() {
+            if grant.spec().cost_basis.get().is_zero() || self.unpaid_grants.contains(&index) {
+                unpaid += grant.drawn();
+            }
+        }
+        let share = (unpaid / self.credits_consumed).min(Decimal::ONE);
+        self.provider_cost * share
+    }
+
+    /// Revenue recognised so far and the breakage part of it.
+    fn revenue(&self) -> (Decimal, Decimal) {
+        let mut revenue = Decimal::ZERO;
+        let mut breakage = Decimal::ZERO;
+        for grant in self.wallet.grants() {
+            let basis = grant.spec().cost_basis.get();
+            if basis.is_zero() {
+                continue;
+            }
+            revenue += grant.drawn() * basis;
+            if grant.kind() != GrantKind::Promotional {
+                let broken =
+                    (grant.expired() + (-grant.rollover_delta()).max(Decimal::ZERO)) * basis;
+                breakage += broken;
+                revenue += broken;
+            }
+        }
+        (
+            revenue + self.wallet.invoiced() * self.plan.overage_price,
+            breakage,
+        )
+    }
+
+    /// The horizon ends: everything due is settled, open episodes closed.
+    fn close(mut self, totals: &mut PlanTotals) {
+        let end = self.ctx.end;
+        self.advance(end, totals);
+        self.flush_window();
+        self.wallet.advance_to(time(end)).expect("in time order");
+        self.collect_due(end);
+        self.pay_for_automatic_topups();
+        if let Some(since) = self.blocked_since.take() {
+            self.interrupted_ms += end - since;
+        }
+        let (revenue, breakage) = self.revenue();
+        let wallet_totals = self.wallet.totals();
+        totals.customers += 1;
+        totals.revenue += revenue;
+        totals.breakage += breakage;
+        totals.provider_cost += self.provider_cost;
+        totals.cash_collected += self.cash;
+        // Billed and not yet due, plus usage accrued since the last invoice.
+        let unbilled = (self.wallet.invoiced() - self.invoiced_billed) * self.plan.overage_price;
+        totals.receivables += self.receivables.iter().map(|r| r.amount).sum::<Decimal>() + unbilled;
+        totals.bad_debt += self.bad_debt;
+        totals.blocked_events += self.blocked_events;
+        totals.blocked_value += self.blocked_value;
+        totals.overage_invoiced += self.wallet.invoiced() * self.plan.overage_price;
+        totals.overshoot += self.overshoot;
+        totals.topups += u64::from(wallet_totals.topups) + self.topups_bought;
+        totals.alerts += u64::from(wallet_totals.alerts);
+        totals.customers_interrupted += u64::from(self.interrupted);
+        totals.interrupted_ms += self.interrupted_ms;
+        totals.customers_churned += u64::from(self.churned);
+        totals.disputes += self.disputes;
+        totals.calls_served += self.calls_served;
+        match self.exhausted_at {
+            Some(at) => {
+                totals.customers_exhausted += 1;
+                totals.exhaustion_ms += at - self.joined;
+            }
+            None => totals.unexhausted_ms += end - self.joined,
+        }
+    }
+}
+
+/// The end of the aggregation window containing `at`, windows counted from
+/// the horizon's start.
+fn window_end(start: i64, at: i64, window_ms: i64) -> i64 {
+    start + ((at - start) / window_ms + 1) * window_ms
+}

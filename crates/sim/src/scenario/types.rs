@@ -534,7 +534,7 @@ pub enum PackPayment {
 pub struct Subscription {
     /// Fee per billing period, in the billing currency.
     pub fee: Exact,
-    /// Credits granted each billing period, refilled to this amount.
+    /// Credits granted each billing period, as a new grant; unused ones carry into the next period up to `rollover_max`.
     pub included_credits: Exact,
     /// Unused included credits carried into the next period, at most; the
     /// rest expires. Default 0 (use it or lose it).

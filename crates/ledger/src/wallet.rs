@@ -142,6 +142,10 @@ pub struct Wallet {
     /// Sorted by actor for binary search.
     budgets: Vec<BudgetState>,
     alerts_armed: Vec<bool>,
+    /// Available balances `[low, high)` between which no alert threshold can
+    /// change state: the check costs two comparisons while the balance stays
+    /// inside. Empty until the first check.
+    alerts_quiet: (Decimal, Decimal),
     topup_window: Time,
     topups_in_window: u32,
     journal: Vec<Entry>,
@@ -185,6 +189,7 @@ impl Wallet {
             invoiced_foreign: Vec::new(),
             budgets,
             alerts_armed,
+            alerts_quiet: (Decimal::MAX, Decimal::MIN),
             topup_window: Time::from_millis(i64::MIN),
             topups_in_window: 0,
             journal: Vec::new(),
@@ -1098,6 +1103,11 @@ impl Wallet {
 
     fn check_alerts(&mut self, at: Time) {
         let available = self.available();
+        let (low, high) = self.alerts_quiet;
+        if low <= available && available < high {
+            return;
+        }
+        let (mut low, mut high) = (Decimal::MIN, Decimal::MAX);
         for i in 0..self.config.alerts.len() {
             let threshold = self.config.alerts[i].get();
             let at_or_above = available >= threshold;
@@ -1112,7 +1122,13 @@ impl Wallet {
                 );
             }
             self.alerts_armed[i] = at_or_above;
+            if at_or_above {
+                low = low.max(threshold);
+            } else {
+                high = high.min(threshold);
+            }
         }
+        self.alerts_quiet = (low, high);
     }
 
     /// Buys at most one top-up if the balance is below the threshold and the

@@ -1,3 +1,4 @@
 //! End-to-end tests of the creditsim CLI: the built binary, run on files.
 
 mod ledger_replay;
+mod run_command;

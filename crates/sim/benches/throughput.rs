@@ -18,20 +18,33 @@ use sim::path::Model;
 use sim::run::{RunOptions, Silent, run};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     let paths: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(100);
     let threads: usize = args
         .get(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
-    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/default-agentic-saas.toml");
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/default-agentic-saas.toml"
+    );
     let text = std::fs::read_to_string(file).expect("the default scenario");
     let scenario = sim::scenario::load(&text, file).expect("the default scenario loads");
     let model = Model::new(&scenario, scenario.seed);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a thread pool");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("a thread pool");
 
     println!("machine: {} cores, {}", threads, cpu_model());
-    println!("scenario: {} ({} plans), {paths} paths, {threads} threads", scenario.name.as_deref().unwrap_or(""), model.plans.len());
+    println!(
+        "scenario: {} ({} plans), {paths} paths, {threads} threads",
+        scenario.name.as_deref().unwrap_or(""),
+        model.plans.len()
+    );
 
     let started = Instant::now();
     let (calls, checksum) = pool.install(|| {
@@ -42,13 +55,26 @@ fn main() {
     });
     let floor = started.elapsed().as_secs_f64();
     let simulated = calls * model.plans.len() as u64;
-    println!("floor:      {:>7.2} s  {:>6.2}M simulated calls/s  (checksum {checksum:.2})", floor, simulated as f64 / floor / 1e6);
+    println!(
+        "floor:      {:>7.2} s  {:>6.2}M simulated calls/s  (checksum {checksum:.2})",
+        floor,
+        simulated as f64 / floor / 1e6
+    );
 
     let started = Instant::now();
-    let options = RunOptions { paths: Some(paths), threads: Some(threads), ..RunOptions::default() };
-    let output = run(&scenario, &options, &Silent, &AtomicBool::new(false)).expect("the run finishes");
+    let options = RunOptions {
+        paths: Some(paths),
+        threads: Some(threads),
+        ..RunOptions::default()
+    };
+    let output =
+        run(&scenario, &options, &Silent, &AtomicBool::new(false)).expect("the run finishes");
     let full = started.elapsed().as_secs_f64();
-    println!("end to end: {:>7.2} s  {:>6.2}M simulated calls/s", full, simulated as f64 / full / 1e6);
+    println!(
+        "end to end: {:>7.2} s  {:>6.2}M simulated calls/s",
+        full,
+        simulated as f64 / full / 1e6
+    );
     println!("ratio end to end / floor: {:.2}x", full / floor);
     println!("peak resident memory: {} MiB", peak_rss_mib());
     assert_eq!(output.paths, paths);
@@ -57,17 +83,27 @@ fn main() {
 /// The floor: one path's demand, drawn exactly as the simulator draws it,
 /// and each plan's provider cost summed in `f64`.
 fn floor_path(model: &Model<'_>, path: u64) -> (u64, f64) {
-    let ctx = DemandContext { seed: model.seed, path, start: model.start, end: model.end };
+    let ctx = DemandContext {
+        seed: model.seed,
+        path,
+        start: model.start,
+        end: model.end,
+    };
     let mut demand = Demand::default();
     let mut calls = 0;
     let mut total = 0.0;
     for segment in &model.segments {
-        for (customer, joined) in segment.customers(model.seed, path, model.start, model.scenario.horizon_days) {
+        for (customer, joined) in
+            segment.customers(model.seed, path, model.start, model.scenario.horizon_days)
+        {
             segment.demand(&ctx, customer, joined, &mut demand);
             calls += demand.calls.len() as u64;
             for _plan in &model.plans {
                 for call in &demand.calls {
-                    total += model.prices.provider(usize::from(call.model), usize::from(call.day)).cost_f64(call.tokens);
+                    total += model
+                        .prices
+                        .provider(usize::from(call.model), usize::from(call.day))
+                        .cost_f64(call.tokens);
                 }
             }
         }
@@ -78,13 +114,21 @@ fn floor_path(model: &Model<'_>, path: u64) -> (u64, f64) {
 fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|info| info.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned()))
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
         .unwrap_or_else(|| "unknown CPU".to_owned())
 }
 
 fn peak_rss_mib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
         .map_or(0, |kib| kib / 1024)
 }

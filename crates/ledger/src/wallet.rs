@@ -499,57 +499,17 @@ impl Wallet {
             from_grants: covered,
             ..Drawdown::default()
         };
-        if uncovered > Decimal::ZERO {
-            if let Exhaustion::Overdraft { .. } = self.config.exhaustion {
-                self.debt += uncovered;
-                self.totals.overdraft_drawn += uncovered;
-                drawdown.overdraft = uncovered;
-                self.record(
-                    at,
-                    EntryKind::OverdraftDrawn {
-                        usage: usage.id,
-                        amount: uncovered,
-                    },
-                );
-            } else {
-                self.totals.invoiced += uncovered;
-                drawdown.invoiced = uncovered;
-                let currency = usage.currency;
-                self.record(
-                    at,
-                    EntryKind::Invoiced {
-                        usage: usage.id,
-                        amount: uncovered,
-                        currency,
-                    },
-                );
-            }
-        }
-        // True by construction (uncovered = amount - covered); the property
-        // tests check every usage record against it.
-        debug_assert_eq!(
-            drawdown.from_grants + drawdown.overdraft + drawdown.invoiced,
-            amount
-        );
-        if let Exhaustion::Overdraft { limit } = self.config.exhaustion {
-            assert!(self.debt <= limit.get(), "overdraft debt within its limit");
+        if let Exhaustion::Overdraft { .. } = self.config.exhaustion {
+            drawdown.overdraft = uncovered;
+        } else {
+            drawdown.invoiced = uncovered;
         }
         if let Some(slot) = budget {
             self.budgets[slot].spent += amount;
         }
-        self.totals.usage_accepted += 1;
-        if self.config.keep_journal {
-            let record = AcceptedUsage {
-                at,
-                amount,
-                currency: usage.currency,
-                actor: usage.actor,
-                draws,
-                overdraft: drawdown.overdraft,
-                invoiced: drawdown.invoiced,
-                uncollected: Decimal::ZERO,
-            };
-            self.usages.insert(usage.id, UsageRecord::Accepted(record));
+        self.book_accepted(usage, draws, drawdown, at);
+        if let Exhaustion::Overdraft { limit } = self.config.exhaustion {
+            assert!(self.debt <= limit.get(), "overdraft debt within its limit");
         }
         Outcome::Accepted(drawdown)
     }
@@ -565,7 +525,7 @@ impl Wallet {
                 uncollected: amount,
                 ..Drawdown::default()
             };
-            self.finish_after_the_fact(usage, Vec::new(), drawdown, at);
+            self.book_accepted(usage, Vec::new(), drawdown, at);
             return drawdown;
         }
         if let Some(slot) = self.budget_slot(usage.actor, at) {
@@ -590,12 +550,13 @@ impl Wallet {
             Exhaustion::Block => {}
         }
         drawdown.uncollected = uncovered;
-        self.finish_after_the_fact(usage, draws, drawdown, at);
+        self.book_accepted(usage, draws, drawdown, at);
         drawdown
     }
 
-    /// Books the parts of an after-the-fact usage that did not draw from grants.
-    fn finish_after_the_fact(
+    /// Books an accepted usage: the parts its grants did not cover (debt,
+    /// invoice, uncollected), its count, and (with the journal) its record.
+    fn book_accepted(
         &mut self,
         usage: &Usage,
         draws: Vec<(GrantIndex, Decimal)>,

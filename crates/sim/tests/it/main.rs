@@ -4,6 +4,7 @@
 
 mod bad;
 mod good;
+mod plans;
 mod run;
 mod scenarios;
 mod schema;

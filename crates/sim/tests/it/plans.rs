@@ -103,12 +103,15 @@ price = "0.05"
 fn each_enforcement_timing_lets_through_what_it_should() {
     let output = run_text(ENFORCEMENT, 40);
     let served = column(&output, "per_call", "calls_served");
+    let per_call = column(&output, "per_call", "overshoot");
+    let task_start = column(&output, "task_start", "overshoot");
+    let task_start_served = column(&output, "task_start", "calls_served");
+    let windowed = column(&output, "windowed", "overshoot");
     let mut paths_with_tasks = 0;
     let mut whole_task_past_balance = 0;
+    #[allow(clippy::needless_range_loop)] // five columns, one index
     for path in 0..output.paths {
-        let per_call = column(&output, "per_call", "overshoot")[path];
-        let task_start = column(&output, "task_start", "overshoot")[path];
-        let windowed = column(&output, "windowed", "overshoot")[path];
+        let (per_call, task_start, windowed) = (per_call[path], task_start[path], windowed[path]);
         // Checked before every call: the sixth call of the first task is refused.
         assert_eq!(per_call, 0.0, "path {path}");
         if served[path] == 0.0 {
@@ -125,11 +128,7 @@ fn each_enforcement_timing_lets_through_what_it_should() {
             (task_start - 0.05).abs() < 1e-12,
             "path {path}: task-start overshoot {task_start}"
         );
-        assert_eq!(
-            column(&output, "task_start", "calls_served")[path],
-            10.0,
-            "path {path}"
-        );
+        assert_eq!(task_start_served[path], 10.0, "path {path}");
         // Metered in 5-minute windows. The 90 s task falls in one window (all
         // 10 calls metered together: 5 credits past the balance) or spans
         // two: with k calls in the first, k >= 5 closes the gate at its end

@@ -273,14 +273,15 @@ impl<'a> Account<'a> {
             specs.push(spec);
             specs.len() - 1
         });
-        self.wallet
+        let created = self
+            .wallet
             .grant_all(specs, at)
             .expect("sign-up grants are valid");
-        if let (Some(pack), Some(index)) = (pack, pack_index) {
-            self.pay_for_pack(pack.price, self.joined, index);
+        if let (Some(pack), Some(position)) = (pack, pack_index) {
+            self.pay_for_pack(pack.price, self.joined, created[position].get());
         }
-        if let Some(index) = included {
-            self.bill_subscription(self.joined, index);
+        if let Some(position) = included {
+            self.bill_subscription(self.joined, created[position].get());
         }
         self.grants_seen = self.wallet.grants().len();
     }

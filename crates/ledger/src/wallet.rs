@@ -555,7 +555,8 @@ impl Wallet {
     }
 
     /// Books an accepted usage: the parts its grants did not cover (debt,
-    /// invoice, uncollected), its count, and (with the journal) its record.
+    /// invoice, uncollected; never negative, so a zero test suffices), its
+    /// count, and (with the journal) its record.
     fn book_accepted(
         &mut self,
         usage: &Usage,
@@ -563,7 +564,7 @@ impl Wallet {
         drawdown: Drawdown,
         at: Time,
     ) {
-        if drawdown.overdraft > Decimal::ZERO {
+        if !drawdown.overdraft.is_zero() {
             self.debt += drawdown.overdraft;
             self.totals.overdraft_drawn += drawdown.overdraft;
             let amount = drawdown.overdraft;
@@ -575,7 +576,7 @@ impl Wallet {
                 },
             );
         }
-        if drawdown.invoiced > Decimal::ZERO {
+        if !drawdown.invoiced.is_zero() {
             self.totals.invoiced += drawdown.invoiced;
             let (amount, currency) = (drawdown.invoiced, usage.currency);
             self.record(
@@ -587,7 +588,7 @@ impl Wallet {
                 },
             );
         }
-        if drawdown.uncollected > Decimal::ZERO {
+        if !drawdown.uncollected.is_zero() {
             self.totals.uncollected += drawdown.uncollected;
             let amount = drawdown.uncollected;
             self.record(

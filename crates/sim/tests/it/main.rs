@@ -10,6 +10,11 @@ mod scenarios;
 mod schema;
 
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+use sim::metrics;
+use sim::run::{RunOptions, RunOutput, Silent, run};
+use sim::scenario::Scenario;
 
 /// `crates/sim` in the source tree.
 fn crate_dir() -> PathBuf {
@@ -19,4 +24,22 @@ fn crate_dir() -> PathBuf {
 /// The workspace's `docs/` folder.
 fn docs_dir() -> PathBuf {
     crate_dir().join("../../docs")
+}
+
+/// A scenario from test text; its problems, if any, fail the test.
+fn scenario(text: &str) -> Scenario {
+    sim::scenario::load(text, "test.toml").unwrap_or_else(|errors| {
+        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        panic!("test scenario:\n{}", lines.join("\n"))
+    })
+}
+
+fn run_with(scenario: &Scenario, options: RunOptions) -> RunOutput {
+    run(scenario, &options, &Silent, &AtomicBool::new(false)).expect("the run finishes")
+}
+
+/// One metric of one plan, a value per path.
+fn column(output: &RunOutput, plan: &str, metric: &str) -> Vec<f64> {
+    let plan = output.plans.iter().find(|p| p.id == plan).expect("plan");
+    plan.column(metrics::index(metric).expect("metric"))
 }

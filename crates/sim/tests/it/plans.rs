@@ -2,32 +2,16 @@
 //! hand: what each enforcement timing lets through past the balance, and a
 //! subscription's fees, breakage and payments.
 
-use std::sync::atomic::AtomicBool;
+use sim::run::{RunOptions, RunOutput};
 
-use sim::metrics;
-use sim::run::{RunOptions, RunOutput, Silent, run};
+use crate::{column, run_with, scenario};
 
 fn run_text(text: &str, paths: usize) -> RunOutput {
-    let scenario = sim::scenario::load(text, "plans.toml").unwrap_or_else(|errors| {
-        panic!(
-            "{}",
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n")
-        )
-    });
     let options = RunOptions {
         paths: Some(paths),
         ..RunOptions::default()
     };
-    run(&scenario, &options, &Silent, &AtomicBool::new(false)).expect("the run finishes")
-}
-
-fn column(output: &RunOutput, plan: &str, metric: &str) -> Vec<f64> {
-    let plan = output.plans.iter().find(|p| p.id == plan).expect("plan");
-    plan.column(metrics::index(metric).expect("metric"))
+    run_with(&scenario(text), options)
 }
 
 /// One customer, one agent, about one task every two days; every task is 10

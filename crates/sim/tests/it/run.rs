@@ -9,8 +9,10 @@
 use std::sync::atomic::AtomicBool;
 
 use sim::metrics;
-use sim::run::{RunError, RunOptions, RunOutput, Silent, StoppedBy, run};
-use sim::scenario::{Scenario, load};
+use sim::run::{RunError, RunOptions, Silent, StoppedBy, run};
+use sim::scenario::load;
+
+use crate::{column, run_with, scenario};
 
 /// Two-sided 99.9% normal quantile.
 const Z_999: f64 = 3.290_526_731_491_926;
@@ -71,28 +73,6 @@ id = "p150"
 credits = 150
 price = "1.5"
 "#;
-
-fn scenario(text: &str) -> Scenario {
-    load(text, "test.toml").unwrap_or_else(|errors| {
-        panic!(
-            "test scenario: {}",
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n")
-        )
-    })
-}
-
-fn run_with(scenario: &Scenario, options: RunOptions) -> RunOutput {
-    run(scenario, &options, &Silent, &AtomicBool::new(false)).expect("the run finishes")
-}
-
-fn column(output: &RunOutput, plan: &str, metric: &str) -> Vec<f64> {
-    let plan = output.plans.iter().find(|p| p.id == plan).expect("plan");
-    plan.column(metrics::index(metric).expect("metric"))
-}
 
 fn mean(values: &[f64]) -> f64 {
     values.iter().sum::<f64>() / values.len() as f64

@@ -17,9 +17,7 @@
 //! the balance). Prepaid packs paid up front keep it at the promotional
 //! usage; post-pay carries a period plus payment terms.
 
-use ledger::{
-    Actor, Amount, Feature, GrantKind, Outcome, RejectReason, Time, Usage, UsageId, Wallet,
-};
+use ledger::{Actor, Amount, Feature, Outcome, RejectReason, Time, Usage, UsageId, Wallet};
 use rand::RngExt;
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -747,7 +745,7 @@ impl<'a> Account<'a> {
                 continue;
             }
             revenue += grant.drawn() * basis;
-            if grant.kind() != GrantKind::Promotional {
+            if grant.kind().is_paid() {
                 let broken =
                     (grant.expired() + (-grant.rollover_delta()).max(Decimal::ZERO)) * basis;
                 breakage += broken;

@@ -122,10 +122,6 @@ impl PriceTable {
         self.model_ids.iter().position(|m| m == id)
     }
 
-    pub fn model_count(&self) -> usize {
-        self.model_ids.len()
-    }
-
     /// Provider price of `model` on horizon day `day` (clamped to the last day).
     pub fn provider(&self, model: usize, day: usize) -> &Rate {
         &self.provider[model * self.days + day.min(self.days - 1)]

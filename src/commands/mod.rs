@@ -3,6 +3,7 @@
 //! problems and output are printed.
 
 mod ledger;
+mod prices;
 mod run;
 
 use std::fmt::Display;
@@ -25,12 +26,16 @@ pub enum Command {
     Ledger(ledger::LedgerCommand),
     /// Simulate a scenario: every plan against the same demand, compared with 95% intervals.
     Run(run::RunArgs),
+    /// The price catalogue: import the genai-prices data, list models and prices.
+    #[command(subcommand)]
+    Prices(prices::PricesCommand),
 }
 
 pub fn run(command: Command) -> ExitCode {
     match command {
         Command::Ledger(command) => ledger::run(command),
         Command::Run(args) => run::run(args),
+        Command::Prices(command) => prices::run(command),
     }
 }
 

@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use sim::metrics::{METRICS, Unit};
 use sim::run::{Progress, RunOptions, RunOutput, Update};
 
-use super::{EXIT_BAD_INPUT, print_json, print_text, read_text};
+use super::{EXIT_BAD_INPUT, print_json, print_text};
 
 #[derive(Args)]
 pub struct RunArgs {
@@ -39,21 +39,9 @@ pub struct RunArgs {
 
 pub fn run(args: RunArgs) -> ExitCode {
     let name = args.scenario.display().to_string();
-    let text = match read_text(&args.scenario) {
-        Ok(text) => text,
-        Err(message) => {
-            eprintln!("{name}: {message}");
-            return ExitCode::from(EXIT_BAD_INPUT);
-        }
-    };
-    let scenario = match sim::scenario::load(&text, &name) {
+    let scenario = match super::prices::read_scenario(&args.scenario) {
         Ok(scenario) => scenario,
-        Err(errors) => {
-            for error in &errors {
-                eprintln!("{error}");
-            }
-            return ExitCode::from(EXIT_BAD_INPUT);
-        }
+        Err(code) => return code,
     };
     let options = RunOptions {
         paths: args.paths,

@@ -375,7 +375,7 @@ impl<'a> Account<'a> {
         let rate = self
             .ctx
             .prices
-            .provider(usize::from(call.model), usize::from(call.day));
+            .provider_for(usize::from(call.model), usize::from(call.day), call.tokens);
         self.provider_cost += rate.cost(call.tokens);
         self.credits_consumed += credits;
         self.calls_served += 1;

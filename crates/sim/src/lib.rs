@@ -11,6 +11,7 @@
 //! ```
 
 pub mod bands;
+pub mod catalogue;
 pub mod customer;
 pub mod demand;
 pub mod dist;

@@ -7,16 +7,22 @@
 //! sum of products turned into a `Decimal` with a known scale: no division,
 //! no rounding, and a few integer multiplications per call. The three rates
 //! of a price are brought to one scale when the table is built.
+//!
+//! A provider price may have context-length tiers: a call whose input
+//! tokens (uncached plus cached) are above a tier's threshold pays that
+//! tier's rates for all its tokens (genai-prices' "cliff" tiers). The
+//! simulator knows each call's tokens, so tiers are exact too.
 
 use rust_decimal::Decimal;
 
-use crate::scenario::{PerMtok, Scenario};
+use crate::scenario::{ContextTier, PerMtok, Scenario};
 
 /// Token counts of one model call.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tokens {
     /// Input tokens not read from the prompt cache.
     pub input: u32,
+    /// Input tokens read from the prompt cache.
     pub cached: u32,
     pub output: u32,
 }
@@ -72,6 +78,9 @@ pub struct PriceTable {
     days: usize,
     /// `[model * days + day]`
     provider: Vec<Rate>,
+    /// `[model * days + day]`: the provider's context tiers, ascending by
+    /// threshold; empty for most models.
+    provider_tiers: Vec<Vec<(u32, Rate)>>,
     customer: Vec<Rate>,
     model_ids: Vec<String>,
 }
@@ -82,6 +91,7 @@ impl PriceTable {
     pub fn new(scenario: &Scenario) -> PriceTable {
         let days = scenario.horizon_days as usize;
         let mut provider = Vec::with_capacity(scenario.models.len() * days);
+        let mut provider_tiers = Vec::with_capacity(scenario.models.len() * days);
         let mut customer = Vec::with_capacity(scenario.models.len() * days);
         for model in &scenario.models {
             let card = scenario
@@ -94,12 +104,14 @@ impl PriceTable {
                     .start
                     .plus_days(day as u64)
                     .expect("within the horizon");
-                let price = model
+                let (price, tiers) = model
                     .price_changes
                     .iter()
                     .rev()
                     .find(|change| change.date <= date)
-                    .map_or(&model.price_per_mtok, |change| &change.price_per_mtok);
+                    .map_or((&model.price_per_mtok, &model.context_tiers), |change| {
+                        (&change.price_per_mtok, &change.context_tiers)
+                    });
                 let credits = card
                     .price_changes
                     .iter()
@@ -107,12 +119,14 @@ impl PriceTable {
                     .find(|change| change.date <= date)
                     .map_or(&card.credits_per_mtok, |change| &change.credits_per_mtok);
                 provider.push(Rate::new(price));
+                provider_tiers.push(tier_rates(tiers));
                 customer.push(Rate::new(credits));
             }
         }
         PriceTable {
             days,
             provider,
+            provider_tiers,
             customer,
             model_ids: scenario.models.iter().map(|m| m.id.clone()).collect(),
         }
@@ -122,15 +136,41 @@ impl PriceTable {
         self.model_ids.iter().position(|m| m == id)
     }
 
-    /// Provider price of `model` on horizon day `day` (clamped to the last day).
+    /// Provider price of `model` on horizon day `day` (clamped to the last
+    /// day) below any context tier: for a call's cost use
+    /// [`Self::provider_for`].
     pub fn provider(&self, model: usize, day: usize) -> &Rate {
         &self.provider[model * self.days + day.min(self.days - 1)]
+    }
+
+    /// Provider price of a call of `model` on horizon day `day` with
+    /// `tokens`: the highest context tier its input tokens are above, or
+    /// the base price.
+    pub fn provider_for(&self, model: usize, day: usize, tokens: Tokens) -> &Rate {
+        let index = model * self.days + day.min(self.days - 1);
+        let tiers = &self.provider_tiers[index];
+        if tiers.is_empty() {
+            return &self.provider[index];
+        }
+        let input = u64::from(tokens.input) + u64::from(tokens.cached);
+        tiers
+            .iter()
+            .rev()
+            .find(|(above, _)| input > u64::from(*above))
+            .map_or(&self.provider[index], |(_, rate)| rate)
     }
 
     /// Customer rate (credits) of `model` on horizon day `day`.
     pub fn customer(&self, model: usize, day: usize) -> &Rate {
         &self.customer[model * self.days + day.min(self.days - 1)]
     }
+}
+
+fn tier_rates(tiers: &[ContextTier]) -> Vec<(u32, Rate)> {
+    tiers
+        .iter()
+        .map(|tier| (tier.above_input_tokens, Rate::new(&tier.price_per_mtok)))
+        .collect()
 }
 
 #[cfg(test)]

@@ -491,6 +491,7 @@ impl<'a> Check<'a> {
     fn model(&mut self, model: &Model, path: &FieldPath) {
         self.id(&path.key("id"), &model.id);
         self.per_mtok(&path.key("price_per_mtok"), &model.price_per_mtok);
+        self.context_tiers(&path.key("context_tiers"), &model.context_tiers);
         let window = path.key("context_window_tokens");
         if model.context_window_tokens == 0 {
             self.issue(
@@ -519,6 +520,7 @@ impl<'a> Check<'a> {
             let at = changes.index(i);
             self.change_date(&at.key("date"), change.date, false);
             self.per_mtok(&at.key("price_per_mtok"), &change.price_per_mtok);
+            self.context_tiers(&at.key("context_tiers"), &change.context_tiers);
         }
         self.in_order(
             model
@@ -528,6 +530,34 @@ impl<'a> Check<'a> {
                 .map(|(i, c)| (changes.index(i).key("date"), c.date)),
             "price change",
         );
+    }
+
+    /// At most [`MAX_CONTEXT_TIERS`], thresholds strictly ascending,
+    /// prices not negative.
+    fn context_tiers(&mut self, path: &FieldPath, tiers: &[ContextTier]) {
+        self.limit(
+            path,
+            tiers.len() as u64,
+            MAX_CONTEXT_TIERS as u64,
+            "context tiers",
+            "MAX_CONTEXT_TIERS",
+        );
+        for (i, tier) in tiers.iter().enumerate() {
+            let at = path.index(i);
+            self.per_mtok(&at.key("price_per_mtok"), &tier.price_per_mtok);
+            if i > 0 && tier.above_input_tokens <= tiers[i - 1].above_input_tokens {
+                self.issue(
+                    ErrorCode::OutOfOrder,
+                    &at.key("above_input_tokens"),
+                    format!(
+                        "must be above the previous tier's {}, found {}",
+                        tiers[i - 1].above_input_tokens,
+                        tier.above_input_tokens
+                    ),
+                    Some("list tiers in ascending order of above_input_tokens".to_owned()),
+                );
+            }
+        }
     }
 
     fn rate_card_entry(&mut self, entry: &RateCardEntry, path: &FieldPath) {

@@ -165,6 +165,12 @@ impl<'a> Doc<'a> {
         self.value_at(path).is_some_and(DeValue::is_table)
     }
 
+    /// Whether the whole `path` is written in the file (not left to a
+    /// default).
+    pub fn is_written(&self, path: &FieldPath) -> bool {
+        self.value_at(path).is_some()
+    }
+
     /// The value at `path`, when the whole path is written.
     fn value_at(&self, path: &FieldPath) -> Option<&DeValue<'a>> {
         let mut value: Option<&DeValue<'a>> = None;

@@ -48,6 +48,9 @@ pub enum ErrorCode {
     Inconsistent,
     /// More errors than [`super::limits::MAX_ERRORS`]; the rest are not shown.
     TooManyErrors,
+    /// The price catalogue is not the one the scenario pins (`[catalogue]
+    /// sha256`), or none was read.
+    CatalogueMismatch,
 }
 
 impl ErrorCode {
@@ -69,6 +72,7 @@ impl ErrorCode {
             ErrorCode::OutsideHorizon => "outside_horizon",
             ErrorCode::Inconsistent => "inconsistent",
             ErrorCode::TooManyErrors => "too_many_errors",
+            ErrorCode::CatalogueMismatch => "catalogue_mismatch",
         }
     }
 }

@@ -20,6 +20,8 @@ pub const MAX_ID_CHARS: usize = 128;
 pub const MAX_MODELS: usize = 256;
 /// Most dated price changes per model or rate card entry.
 pub const MAX_PRICE_CHANGES: usize = 120;
+/// Most context-length tiers per price.
+pub const MAX_CONTEXT_TIERS: usize = 16;
 /// Largest context window, in tokens.
 pub const MAX_CONTEXT_WINDOW_TOKENS: u32 = 100_000_000;
 

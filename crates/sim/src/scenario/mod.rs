@@ -13,6 +13,7 @@
 //! The format is documented field by field in `docs/scenario-format.md`;
 //! `docs/scenario.schema.json` is [`schema_json`] (a test keeps it fresh).
 
+mod catalogue;
 mod check;
 mod doc;
 mod error;
@@ -65,11 +66,39 @@ pub fn schema_json() -> String {
     text
 }
 
-/// Reads a scenario from `text`; `file_name` is only used in errors.
+/// Reads a scenario that names no price catalogue from `text`; `file_name`
+/// is only used in errors. A scenario with a `[catalogue]` table needs
+/// [`load_with_catalogue`].
 ///
 /// Returns the scenario, or every problem found (sorted by position, at most
 /// [`limits::MAX_ERRORS`] of them). Never panics.
 pub fn load(text: &str, file_name: &str) -> Result<Scenario, Vec<ScenarioError>> {
+    load_with_catalogue(text, file_name, None)
+}
+
+/// The `[catalogue] file` a scenario names, as written (relative to the
+/// scenario file), for the shell to read before [`load_with_catalogue`].
+/// `None` when the text names none or cannot be read; the load reports why.
+pub fn catalogue_file(text: &str) -> Option<String> {
+    let (doc, _) = Doc::parse(text);
+    let file = doc.root().get("catalogue")?.get_ref().as_table()?.get("file")?;
+    file.get_ref().as_str().map(str::to_owned)
+}
+
+/// Reads a scenario from `text`, pricing the models marked
+/// `catalogue = true` from `catalogue`, which must be the one its
+/// `[catalogue]` table pins (same SHA-256). The shell reads the catalogue
+/// file ([`catalogue_file`] says which) and parses it with
+/// [`crate::catalogue::Catalogue::parse`]; this function does no I/O.
+///
+/// The returned scenario has every catalogue model's prices, tiers, dated
+/// changes inside the horizon and (unless written) context window filled
+/// in, so the simulator never sees the catalogue.
+pub fn load_with_catalogue(
+    text: &str,
+    file_name: &str,
+    catalogue: Option<&crate::catalogue::Catalogue>,
+) -> Result<Scenario, Vec<ScenarioError>> {
     if text.len() > limits::MAX_SCENARIO_BYTES {
         return Err(vec![ScenarioError {
             code: ErrorCode::FileTooLarge,
@@ -89,7 +118,9 @@ pub fn load(text: &str, file_name: &str) -> Result<Scenario, Vec<ScenarioError>>
     let issues = if syntax.is_empty() {
         match version_issue(&doc) {
             Some(issue) => vec![issue],
-            None => return typed(&doc).map_err(|issues| finish(issues, &doc, file_name)),
+            None => {
+                return typed(&doc, catalogue).map_err(|issues| finish(issues, &doc, file_name));
+            }
         }
     } else {
         syntax.iter().map(syntax_issue).collect()
@@ -97,14 +128,21 @@ pub fn load(text: &str, file_name: &str) -> Result<Scenario, Vec<ScenarioError>>
     Err(finish(issues, &doc, file_name))
 }
 
-/// Shape, then serde, then meaning.
-fn typed(doc: &Doc<'_>) -> Result<Scenario, Vec<Issue>> {
+/// Shape, then serde, then catalogue prices, then meaning.
+fn typed(
+    doc: &Doc<'_>,
+    catalogue: Option<&crate::catalogue::Catalogue>,
+) -> Result<Scenario, Vec<Issue>> {
     let issues = shape::check(doc.root(), schema());
     if !issues.is_empty() {
         return Err(issues);
     }
-    let scenario = Scenario::deserialize(toml::de::Deserializer::from(doc.clone_root()))
+    let mut scenario = Scenario::deserialize(toml::de::Deserializer::from(doc.clone_root()))
         .map_err(|error| vec![serde_issue(&error, doc)])?;
+    let issues = catalogue::apply(&mut scenario, doc, catalogue);
+    if !issues.is_empty() {
+        return Err(issues);
+    }
     let issues = check::check(&scenario, doc);
     if issues.is_empty() {
         Ok(scenario)

@@ -46,6 +46,10 @@ pub struct Scenario {
     /// The plan the others are compared against. Default: the first plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_plan: Option<String>,
+    /// The price catalogue the models marked `catalogue = true` are priced
+    /// from, pinned by its checksum. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalogue: Option<CatalogueRef>,
     /// Models and what the provider charges for them.
     pub models: Vec<Model>,
     /// What customers are charged, in credits, for each model they use.
@@ -86,8 +90,20 @@ fn default_credit_unit() -> String {
     "CREDITS".to_owned()
 }
 
+/// The price catalogue a scenario's models come from (`docs/catalogue.md`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueRef {
+    /// The catalogue file, relative to the scenario file
+    /// (`"../data/catalogue.json"`).
+    pub file: String,
+    /// The catalogue's SHA-256, lowercase hex, as `creditsim prices list`
+    /// prints it: a different catalogue is an error, not a silent repricing.
+    pub sha256: String,
+}
+
 /// Token prices of one model, per million tokens (Mtok).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PerMtok {
     /// Per million input tokens not read from the prompt cache.
@@ -104,15 +120,53 @@ pub struct PerMtok {
 pub struct Model {
     /// Any unique name; a catalogue id such as "anthropic/claude-sonnet-4-6".
     pub id: String,
-    /// What the provider charges us, in the billing currency per million tokens.
+    /// Price this model from the scenario's `[catalogue]`: `id` is its
+    /// catalogue id (`provider/model`), and `price_per_mtok`,
+    /// `context_tiers` and `price_changes` come from the catalogue (the
+    /// price in force on `start` and every dated change inside the
+    /// horizon), so they must not be written. Default false.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub catalogue: bool,
+    /// What the provider charges us, in the billing currency per million
+    /// tokens. Required unless `catalogue = true`.
+    #[serde(default)]
+    #[schemars(transform = no_default)]
     pub price_per_mtok: PerMtok,
+    /// Context-length tiers of `price_per_mtok`, in ascending order. Default:
+    /// none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub context_tiers: Vec<ContextTier>,
     /// The model's context window, in tokens: a task's context stops growing
-    /// there. Default 200000.
+    /// there. Default 200000, or the catalogue's window with
+    /// `catalogue = true`.
     #[serde(default = "default_context_window")]
     pub context_window_tokens: u32,
     /// Dated changes of the provider's price, in date order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub price_changes: Vec<PriceChange>,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+/// A required field with a serde default (filled from elsewhere when
+/// absent): its schema shows no default.
+fn no_default(schema: &mut schemars::Schema) {
+    schema.remove("default");
+}
+
+/// A context-length tier: a call whose input tokens (uncached plus cached)
+/// are strictly more than `above_input_tokens` pays `price_per_mtok` for
+/// every token of the call, not only those above the threshold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContextTier {
+    /// The threshold, in input tokens of one call.
+    pub above_input_tokens: u32,
+    /// The price of every token of a call above the threshold, in the
+    /// billing currency per million tokens.
+    pub price_per_mtok: PerMtok,
 }
 
 fn default_context_window() -> u32 {
@@ -127,6 +181,9 @@ pub struct PriceChange {
     pub date: Date,
     /// The new provider price, in the billing currency per million tokens.
     pub price_per_mtok: PerMtok,
+    /// The new context-length tiers, in ascending order. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub context_tiers: Vec<ContextTier>,
 }
 
 /// The customer price of one model, in credits.

@@ -3,6 +3,7 @@
 //! committed JSON Schema and format docs.
 
 mod bad;
+mod catalogue;
 mod good;
 mod plans;
 mod run;

@@ -10,7 +10,6 @@ use std::sync::atomic::AtomicBool;
 
 use sim::metrics;
 use sim::run::{RunError, RunOptions, Silent, StoppedBy, run};
-use sim::scenario::load;
 
 use crate::{column, run_with, scenario};
 
@@ -256,7 +255,8 @@ fn every_shipped_scenario_runs_a_few_paths() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "toml") {
             let text = std::fs::read_to_string(&path).unwrap();
-            let s = load(&text, &path.display().to_string()).expect("a shipped scenario loads");
+            let s = crate::scenarios::load_ready(&text, &path.display().to_string())
+                .expect("a shipped scenario loads");
             let output = run_with(
                 &s,
                 RunOptions {

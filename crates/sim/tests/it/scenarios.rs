@@ -11,7 +11,7 @@ use sim::scenario::{self, Billing, Exhaustion, Scenario};
 const DEFAULT_SCENARIO: &str = "default-agentic-saas.toml";
 
 /// The workspace's `scenarios/` folder.
-fn scenarios_dir() -> PathBuf {
+pub(crate) fn scenarios_dir() -> PathBuf {
     crate::crate_dir().join("../../scenarios")
 }
 
@@ -34,13 +34,24 @@ fn scenario_files() -> Vec<(String, String)> {
     files
 }
 
+/// A ready scenario, with the catalogue it names (relative to `scenarios/`).
+pub(crate) fn load_ready(text: &str, name: &str) -> Result<Scenario, Vec<scenario::ScenarioError>> {
+    let catalogue = scenario::catalogue_file(text).map(|file| {
+        let path = scenarios_dir().join(file);
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+        sim::catalogue::Catalogue::parse(&text).expect("the shipped catalogue parses")
+    });
+    scenario::load_with_catalogue(text, name, catalogue.as_ref())
+}
+
 /// Every ready scenario, loaded; panics with every error of every file that
 /// does not load.
 fn load_all() -> Vec<(String, Scenario)> {
     let mut loaded = Vec::new();
     let mut failures = Vec::new();
     for (name, text) in scenario_files() {
-        match scenario::load(&text, &name) {
+        match load_ready(&text, &name) {
             Ok(scenario) => loaded.push((name, scenario)),
             Err(errors) => {
                 let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();

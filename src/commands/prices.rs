@@ -103,10 +103,10 @@ fn import_file(args: &ImportArgs) -> ExitCode {
         Ok(text) => text,
         Err(message) => return bad(&args.file, message),
     };
-    let name = args
-        .file
-        .file_name()
-        .map_or_else(|| "data.json".to_owned(), |n| n.to_string_lossy().into_owned());
+    let name = args.file.file_name().map_or_else(
+        || "data.json".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let imported = match import::import(&text, &name) {
         Ok(imported) => imported,
         Err(problems) => {
@@ -143,7 +143,11 @@ fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
         _ => PathBuf::from("."),
     };
     let mut name = OsString::from(".");
-    name.push(target.file_name().unwrap_or_else(|| "catalogue.json".as_ref()));
+    name.push(
+        target
+            .file_name()
+            .unwrap_or_else(|| "catalogue.json".as_ref()),
+    );
     name.push(format!(".{}.tmp", std::process::id()));
     let temp = dir.join(name);
     let written = std::fs::File::create(&temp).and_then(|mut file| {
@@ -298,11 +302,16 @@ fn list(args: &ListArgs) -> ExitCode {
 
 /// `above 200000: 6 / 22.5 / 0.6 / 7.5` per tier start.
 fn tiers(entry: &PriceEntry) -> String {
-    let mut starts: Vec<u64> = [&entry.input, &entry.output, &entry.cache_read, &entry.cache_write]
-        .iter()
-        .filter_map(|p| p.as_ref())
-        .flat_map(|p| p.tiers.iter().map(|t| t.above_input_tokens))
-        .collect();
+    let mut starts: Vec<u64> = [
+        &entry.input,
+        &entry.output,
+        &entry.cache_read,
+        &entry.cache_write,
+    ]
+    .iter()
+    .filter_map(|p| p.as_ref())
+    .flat_map(|p| p.tiers.iter().map(|t| t.above_input_tokens))
+    .collect();
     starts.sort_unstable();
     starts.dedup();
     starts
@@ -314,11 +323,19 @@ fn tiers(entry: &PriceEntry) -> String {
 
 /// `input / output / cache read / cache write` for a call of `tokens`.
 fn four(entry: &PriceEntry, tokens: u64) -> String {
-    [&entry.input, &entry.output, &entry.cache_read, &entry.cache_write]
-        .iter()
-        .map(|p| p.as_ref().map_or_else(|| "-".to_owned(), |p| p.at(tokens).to_string()))
-        .collect::<Vec<_>>()
-        .join(" / ")
+    [
+        &entry.input,
+        &entry.output,
+        &entry.cache_read,
+        &entry.cache_write,
+    ]
+    .iter()
+    .map(|p| {
+        p.as_ref()
+            .map_or_else(|| "-".to_owned(), |p| p.at(tokens).to_string())
+    })
+    .collect::<Vec<_>>()
+    .join(" / ")
 }
 
 /// The model's other entries (dated, time-of-day) and its prices the

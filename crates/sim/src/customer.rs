@@ -372,10 +372,11 @@ impl<'a> Account<'a> {
 
     /// A call served: the provider is paid for it whatever the wallet says.
     fn serve(&mut self, call: &Call, credits: Decimal) {
-        let rate = self
-            .ctx
-            .prices
-            .provider_for(usize::from(call.model), usize::from(call.day), call.tokens);
+        let rate = self.ctx.prices.provider_for(
+            usize::from(call.model),
+            usize::from(call.day),
+            call.tokens,
+        );
         self.provider_cost += rate.cost(call.tokens);
         self.credits_consumed += credits;
         self.calls_served += 1;

@@ -174,9 +174,17 @@ impl ImportReport {
             }
         ));
         const SHOWN: usize = 10;
-        let mut models = self.unsimulated_models.iter().take(SHOWN).cloned().collect::<Vec<_>>();
+        let mut models = self
+            .unsimulated_models
+            .iter()
+            .take(SHOWN)
+            .cloned()
+            .collect::<Vec<_>>();
         if self.unsimulated_models.len() > SHOWN {
-            models.push(format!("and {} more", self.unsimulated_models.len() - SHOWN));
+            models.push(format!(
+                "and {} more",
+                self.unsimulated_models.len() - SHOWN
+            ));
         }
         lines.push(format!(
             "{} models the simulator cannot price: {}",
@@ -264,7 +272,11 @@ impl Walk {
     fn object<'v>(&mut self, value: &'v Value, path: &str) -> Option<&'v Map<String, Value>> {
         let object = value.as_object();
         if object.is_none() {
-            self.problem(path, format!("expected an object, found {}", kind(value)), None);
+            self.problem(
+                path,
+                format!("expected an object, found {}", kind(value)),
+                None,
+            );
         }
         object
     }

@@ -62,7 +62,10 @@ pub(crate) fn apply(
             (Some(pinned), _) => issues.push(issue(
                 ErrorCode::CatalogueMismatch,
                 root.key("catalogue"),
-                format!("the scenario names the catalogue `{}`, but none was read", pinned.file),
+                format!(
+                    "the scenario names the catalogue `{}`, but none was read",
+                    pinned.file
+                ),
                 "run it with creditsim, which reads the file relative to the scenario \
                  (in code: sim::scenario::load_with_catalogue)"
                     .to_owned(),

@@ -81,7 +81,12 @@ pub fn load(text: &str, file_name: &str) -> Result<Scenario, Vec<ScenarioError>>
 /// `None` when the text names none or cannot be read; the load reports why.
 pub fn catalogue_file(text: &str) -> Option<String> {
     let (doc, _) = Doc::parse(text);
-    let file = doc.root().get("catalogue")?.get_ref().as_table()?.get("file")?;
+    let file = doc
+        .root()
+        .get("catalogue")?
+        .get_ref()
+        .as_table()?
+        .get("file")?;
     file.get_ref().as_str().map(str::to_owned)
 }
 

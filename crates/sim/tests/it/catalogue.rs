@@ -85,7 +85,10 @@ fn import_keeps_every_provider_model_and_price() {
             models += 1;
             let at = format!("{}/{}", p.id, m.id);
             assert_eq!(model["id"], m.id.as_str());
-            assert_eq!(model.get("context_window").and_then(Value::as_u64), m.context_window);
+            assert_eq!(
+                model.get("context_window").and_then(Value::as_u64),
+                m.context_window
+            );
             assert_eq!(model.get("match"), m.source_fields.get("match"), "{at}");
             let entries: Vec<&Value> = match &model["prices"] {
                 Value::Array(items) => items.iter().map(|c| &c["prices"]).collect(),
@@ -142,14 +145,23 @@ fn import_keeps_every_provider_model_and_price() {
         .flat_map(|p| &p.models)
         .flat_map(|m| &m.prices)
         .filter(|e| e.time_of_day.is_none())
-        .map(|e| [&e.input, &e.output, &e.cache_read].iter().filter(|p| p.is_some()).count())
+        .map(|e| {
+            [&e.input, &e.output, &e.cache_read]
+                .iter()
+                .filter(|p| p.is_some())
+                .count()
+        })
         .sum();
     assert_eq!(
         report.ignored_total() + simulated,
         prices,
         "every price is simulated or named as ignored"
     );
-    assert!(report.unknown_fields.is_empty(), "{:?}", report.unknown_fields);
+    assert!(
+        report.unknown_fields.is_empty(),
+        "{:?}",
+        report.unknown_fields
+    );
 }
 
 #[test]
@@ -183,7 +195,11 @@ fn unknown_fields_are_reported_with_their_path_and_kept() {
     assert_eq!(provider.models[0].source_fields["colour"], "blue");
     let other = &provider.models[0].prices[0].other["input_smell_mtok"];
     assert_eq!(other.base, Exact::new(3.into()));
-    assert!(report.summary().contains("$[0].mascot"), "{}", report.summary());
+    assert!(
+        report.summary().contains("$[0].mascot"),
+        "{}",
+        report.summary()
+    );
 }
 
 #[test]
@@ -274,13 +290,23 @@ fn a_dated_change_can_remove_context_tiers() {
     // input tokens, then the same flat prices across the window from
     // 2026-03-13.
     let catalogue = shipped();
-    let text = tiny("anthropic/claude-sonnet-4-6", catalogue.sha256(), "2026-03-12", 3);
+    let text = tiny(
+        "anthropic/claude-sonnet-4-6",
+        catalogue.sha256(),
+        "2026-03-12",
+        3,
+    );
     let s = load_with_catalogue(&text, "tiny.toml", Some(&catalogue)).unwrap();
     let table = PriceTable::new(&s);
     assert_eq!(cost(&table, 0, 250_000, 0, 0), dec("1.5"));
     assert_eq!(cost(&table, 1, 250_000, 0, 0), dec("0.75"));
     // Changes before the horizon are folded into the price at its start.
-    let text = tiny("anthropic/claude-sonnet-4-6", catalogue.sha256(), "2026-04-01", 3);
+    let text = tiny(
+        "anthropic/claude-sonnet-4-6",
+        catalogue.sha256(),
+        "2026-04-01",
+        3,
+    );
     let s = load_with_catalogue(&text, "tiny.toml", Some(&catalogue)).unwrap();
     assert!(s.models[0].price_changes.is_empty());
     assert!(s.models[0].context_tiers.is_empty());
@@ -299,7 +325,11 @@ fn a_checksum_mismatch_names_both_checksums_and_the_fix() {
     assert!(error.message.contains(&wrong), "{error}");
     assert!(error.message.contains(catalogue.sha256()), "{error}");
     assert!(
-        error.hint.as_deref().unwrap().contains(&format!("sha256 = \"{}\"", catalogue.sha256())),
+        error
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains(&format!("sha256 = \"{}\"", catalogue.sha256())),
         "{error}"
     );
 }
@@ -314,7 +344,9 @@ fn catalogue_models_need_the_catalogue() {
     // No [catalogue] table at all.
     let without: String = text
         .lines()
-        .filter(|l| !l.starts_with("[catalogue]") && !l.starts_with("file") && !l.starts_with("sha256"))
+        .filter(|l| {
+            !l.starts_with("[catalogue]") && !l.starts_with("file") && !l.starts_with("sha256")
+        })
         .map(|l| format!("{l}\n"))
         .collect();
     let errors = load(&without, "tiny.toml").unwrap_err();
@@ -329,9 +361,19 @@ fn catalogue_model_errors_say_what_to_do() {
     // A typo: the closest catalogue id is suggested.
     let text = tiny("openai/gpt-5.6-lunar", &sha, "2026-07-28", 5);
     let errors = load_with_catalogue(&text, "tiny.toml", Some(&catalogue)).unwrap_err();
-    let error = errors.iter().find(|e| e.path == "models[0].id").expect("id error");
+    let error = errors
+        .iter()
+        .find(|e| e.path == "models[0].id")
+        .expect("id error");
     assert_eq!(error.code, ErrorCode::UndefinedReference);
-    assert!(error.hint.as_deref().unwrap().contains("openai/gpt-5.6-luna"), "{error}");
+    assert!(
+        error
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains("openai/gpt-5.6-luna"),
+        "{error}"
+    );
     // Time-of-day prices are not simulated: refused, not approximated.
     let text = tiny("deepseek/deepseek-chat", &sha, "2026-07-28", 5);
     let errors = load_with_catalogue(&text, "tiny.toml", Some(&catalogue)).unwrap_err();
@@ -350,10 +392,17 @@ fn catalogue_model_errors_say_what_to_do() {
 #[test]
 fn a_model_without_catalogue_needs_its_price() {
     let text = tiny("m", "x", "2026-07-28", 5)
-        .replace("[catalogue]\nfile = \"../data/catalogue.json\"\nsha256 = \"x\"\n", "")
+        .replace(
+            "[catalogue]\nfile = \"../data/catalogue.json\"\nsha256 = \"x\"\n",
+            "",
+        )
         .replace("catalogue = true\n", "");
     let errors = load(&text, "tiny.toml").unwrap_err();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].code, ErrorCode::MissingField);
-    assert!(errors[0].message.contains("price_per_mtok"), "{}", errors[0]);
+    assert!(
+        errors[0].message.contains("price_per_mtok"),
+        "{}",
+        errors[0]
+    );
 }

@@ -406,3 +406,62 @@ fn a_model_without_catalogue_needs_its_price() {
         errors[0]
     );
 }
+
+#[test]
+fn a_simulation_pays_the_cut_price_from_the_day_of_the_cut() {
+    // The same demand (same seed) priced by the catalogue, whose Luna price
+    // falls to exactly 0.2x on 2026-07-30, and by Luna's pre-cut price
+    // written by hand: each day's provider cost is the same before the
+    // cut and exactly 0.2x from its day on.
+    let catalogue = shipped();
+    let busy = |text: String| text.replace("per_agent_per_day = 1\n", "per_agent_per_day = 50\n");
+    let priced = busy(tiny(
+        "openai/gpt-5.6-luna",
+        catalogue.sha256(),
+        "2026-07-27",
+        6,
+    ));
+    let written = priced
+        .replace(
+            &format!(
+                "[catalogue]\nfile = \"../data/catalogue.json\"\nsha256 = \"{}\"\n",
+                catalogue.sha256()
+            ),
+            "",
+        )
+        .replace(
+            "catalogue = true",
+            "price_per_mtok = { input = 1, output = 6, cache_read = 0.1 }",
+        );
+    let options = || sim::run::RunOptions {
+        paths: Some(1),
+        ..sim::run::RunOptions::default()
+    };
+    let priced = load_with_catalogue(&priced, "priced.toml", Some(&catalogue)).unwrap();
+    let written = load(&written, "written.toml").unwrap();
+    let daily = |s: &sim::scenario::Scenario| -> Vec<f64> {
+        let output = crate::run_with(s, options());
+        let bands = &output.plans[0].daily.provider_cost;
+        let totals: Vec<f64> = (0..bands.days()).map(|d| bands.quantiles(d)[2]).collect();
+        let mut before = 0.0;
+        totals
+            .iter()
+            .map(|total| {
+                let day = total - before;
+                before = *total;
+                day
+            })
+            .collect()
+    };
+    let (priced, written) = (daily(&priced), daily(&written));
+    assert_eq!(priced.len(), 6);
+    for (day, (p, w)) in priced.iter().zip(&written).enumerate() {
+        assert!(*w > 0.0, "day {day} has calls");
+        // 2026-07-27 is day 0; the cut is day 3.
+        let ratio = if day < 3 { 1.0 } else { 0.2 };
+        assert!(
+            (p - w * ratio).abs() <= 1e-9 * w,
+            "day {day}: catalogue-priced cost {p}, written-price cost {w}, expected ratio {ratio}"
+        );
+    }
+}

@@ -10,6 +10,7 @@
 //! assert!(!scenario.plans.is_empty());
 //! ```
 
+pub mod backtest;
 pub mod bands;
 pub mod customer;
 pub mod demand;
@@ -22,3 +23,4 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod stats;
+pub mod trace;

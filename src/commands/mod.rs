@@ -2,8 +2,10 @@
 //! `report`, `sensitivity`), and what they share: exit codes and how
 //! problems and output are printed.
 
+mod backtest;
 mod ledger;
 mod run;
+mod trace;
 
 use std::fmt::Display;
 use std::io::{self, Write};
@@ -25,12 +27,20 @@ pub enum Command {
     Ledger(ledger::LedgerCommand),
     /// Simulate a scenario: every plan against the same demand, compared with 95% intervals.
     Run(run::RunArgs),
+    /// Real usage traces: fit workload distributions to a trace.
+    #[command(subcommand)]
+    Trace(trace::TraceCommand),
+    /// Replay a real usage trace exactly through every plan of a scenario.
+    #[command(after_help = trace::TRACE_HELP)]
+    Backtest(backtest::BacktestArgs),
 }
 
 pub fn run(command: Command) -> ExitCode {
     match command {
         Command::Ledger(command) => ledger::run(command),
         Command::Run(args) => run::run(args),
+        Command::Trace(command) => trace::run(command),
+        Command::Backtest(args) => backtest::run(args),
     }
 }
 

@@ -77,6 +77,8 @@ pub struct PlanBacktest {
 #[derive(Clone, Debug)]
 pub struct BacktestOutput {
     pub scenario: Option<String>,
+    /// The billing currency money metrics are in.
+    pub currency: String,
     pub trace: String,
     pub rows: u64,
     pub customers: u64,
@@ -226,6 +228,7 @@ pub fn backtest<R: Read + Seek>(
         .collect();
     Ok(BacktestOutput {
         scenario: scenario.name.clone(),
+        currency: scenario.currency.clone(),
         trace: file.to_owned(),
         rows: scan.rows,
         customers: scan.customer_count,
@@ -570,6 +573,7 @@ impl BacktestOutput {
         }
         json!({
             "scenario": self.scenario,
+            "currency": self.currency,
             "trace": self.trace,
             "rows": self.rows,
             "customers": self.customers,

@@ -95,7 +95,7 @@ fn token_comment(out: &mut String, name: &str, fit: &TokenFit) {
     let e = &fit.empirical;
     let _ = write!(
         out,
-        "# {name} tokens: observed P50 {} P90 {} P99 {}",
+        "# {name} tokens: observed P50 {:.0} P90 {:.0} P99 {:.0}",
         e.p50, e.p90, e.p99
     );
     if let (Some(l), Some((p50, p90, p99)), Some(ks)) = (fit.lognormal, fit.fitted, fit.ks) {

@@ -205,17 +205,16 @@ pub fn backtest<R: Read + Seek>(
         })?;
     let reader = TraceReader::new(&mut source, file, options.format, &options.columns)?;
     let segment = (segment_index, &replay_scenario.segments[segment_index]);
-    let totals = replay(
-        reader,
-        &mut scan,
-        &replay_scenario,
-        &customers,
+    let setup = Replay {
+        scenario: &replay_scenario,
+        customers,
         default_model,
-        &ctx,
-        &plans,
+        ctx: &ctx,
+        plans: &plans,
         segment,
         shift_ms,
-    )?;
+    };
+    let totals = replay(reader, &mut scan, &setup)?;
     let plans = replay_scenario
         .plans
         .iter()
@@ -432,12 +431,18 @@ fn route<R: Read>(
                     actors.insert(name.to_owned(), a);
                     a
                 }
-                None => {
+                None if learn => {
                     return Err(row_error(
                         reader.layout.actor.map(|i| reader.header()[i].clone()),
                         format!(
                             "more than {MAX_AGENTS_PER_CUSTOMER} actors for one customer, the most a wallet tracks"
                         ),
+                    ));
+                }
+                None => {
+                    return Err(row_error(
+                        None,
+                        "an actor the first pass did not see: was the file changed?".to_owned(),
                     ));
                 }
             }
@@ -450,19 +455,34 @@ fn route<R: Read>(
     })
 }
 
+/// What the second pass replays through.
+struct Replay<'a> {
+    scenario: &'a Scenario,
+    customers: CustomerKey,
+    default_model: usize,
+    ctx: &'a Context<'a>,
+    plans: &'a [PlanModel],
+    /// The segment whose customer behaviour applies, with its index.
+    segment: (usize, &'a crate::scenario::Segment),
+    /// Added to every trace timestamp (ms).
+    shift_ms: i64,
+}
+
 /// Second pass: every row metered through each plan's account of its customer.
-#[allow(clippy::too_many_arguments)]
 fn replay<R: Read>(
     mut reader: TraceReader<R>,
     scan: &mut Scan,
-    scenario: &Scenario,
-    customers: &CustomerKey,
-    default_model: usize,
-    ctx: &Context<'_>,
-    plans: &[PlanModel],
-    segment: (usize, &crate::scenario::Segment),
-    shift_ms: i64,
+    setup: &Replay<'_>,
 ) -> Result<Vec<PlanTotals>, BacktestError> {
+    let Replay {
+        scenario,
+        ref customers,
+        default_model,
+        ctx,
+        plans,
+        segment,
+        shift_ms,
+    } = *setup;
     let days = ((ctx.end - ctx.start) / MS_PER_DAY) as usize;
     let mut totals: Vec<PlanTotals> = plans.iter().map(|_| PlanTotals::new(days)).collect();
     let mut accounts: Vec<Option<Vec<Account<'_>>>> = Vec::new();

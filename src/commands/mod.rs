@@ -2,9 +2,11 @@
 //! `report`, `sensitivity`), and what they share: exit codes and how
 //! problems and output are printed.
 
+mod backtest;
 mod ledger;
 mod prices;
 mod run;
+mod trace;
 
 use std::fmt::Display;
 use std::io::{self, Write};
@@ -29,6 +31,12 @@ pub enum Command {
     /// The price catalogue: import the genai-prices data, list models and prices.
     #[command(subcommand)]
     Prices(prices::PricesCommand),
+    /// Real usage traces: fit workload distributions to a trace.
+    #[command(subcommand)]
+    Trace(trace::TraceCommand),
+    /// Replay a real usage trace exactly through every plan of a scenario.
+    #[command(after_help = trace::TRACE_HELP)]
+    Backtest(backtest::BacktestArgs),
 }
 
 pub fn run(command: Command) -> ExitCode {
@@ -36,6 +44,8 @@ pub fn run(command: Command) -> ExitCode {
         Command::Ledger(command) => ledger::run(command),
         Command::Run(args) => run::run(args),
         Command::Prices(command) => prices::run(command),
+        Command::Trace(command) => trace::run(command),
+        Command::Backtest(args) => backtest::run(args),
     }
 }
 

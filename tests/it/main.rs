@@ -3,3 +3,4 @@
 mod ledger_replay;
 mod prices_command;
 mod run_command;
+mod trace_command;

@@ -143,7 +143,11 @@ pub fn simulate(
     account.close(totals);
 }
 
-struct Account<'a> {
+/// One customer's wallet and money under one plan. [`simulate`] drives it
+/// over a drawn demand; the trace backtest (`crate::backtest`) drives it over
+/// a trace's calls, one at a time: [`Account::open`], [`Account::call`] in
+/// time order, then [`Account::close`].
+pub struct Account<'a> {
     ctx: &'a Context<'a>,
     plan: &'a PlanModel,
     segment_index: usize,
@@ -203,7 +207,9 @@ fn time(ms: i64) -> Time {
 }
 
 impl<'a> Account<'a> {
-    fn open(
+    /// Signs the customer up at `demand.joined_at` with wallet actors for
+    /// `demand.actors()`; `demand.calls` is not read.
+    pub fn open(
         ctx: &'a Context<'a>,
         plan: &'a PlanModel,
         segment: (usize, &'a Segment),
@@ -286,7 +292,9 @@ impl<'a> Account<'a> {
 
     // ---- calls -----------------------------------------------------------
 
-    fn call(&mut self, call: &Call, aborted: &mut [bool], totals: &mut PlanTotals) {
+    /// Meters one call (calls in time order); `aborted[call.task]` says
+    /// whether its task was already stopped, and is set when it is stopped.
+    pub fn call(&mut self, call: &Call, aborted: &mut [bool], totals: &mut PlanTotals) {
         self.advance(call.at, totals);
         if self.churned {
             return;
@@ -760,7 +768,7 @@ impl<'a> Account<'a> {
     }
 
     /// The horizon ends: everything due is settled, open episodes closed.
-    fn close(mut self, totals: &mut PlanTotals) {
+    pub fn close(mut self, totals: &mut PlanTotals) {
         let end = self.ctx.end;
         self.advance(end, totals);
         self.flush_window();

@@ -10,6 +10,7 @@
 //! assert!(!scenario.plans.is_empty());
 //! ```
 
+pub mod backtest;
 pub mod bands;
 pub mod catalogue;
 pub mod customer;
@@ -23,3 +24,4 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod stats;
+pub mod trace;

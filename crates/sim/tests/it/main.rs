@@ -1,7 +1,8 @@
 //! The sim crate's one integration-test binary (one link instead of one per
-//! file): scenario files that load, the bad-scenario corpus, and the
-//! committed JSON Schema and format docs.
+//! file): scenario files that load, the bad-scenario corpus, the
+//! committed JSON Schema and format docs, trace fitting and backtests.
 
+mod backtest;
 mod bad;
 mod catalogue;
 mod good;
@@ -9,6 +10,7 @@ mod plans;
 mod run;
 mod scenarios;
 mod schema;
+mod trace_fit;
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;

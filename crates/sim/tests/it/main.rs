@@ -4,10 +4,13 @@
 
 mod bad;
 mod good;
+mod sensitivity;
+mod sweep;
 mod plans;
 mod run;
 mod scenarios;
 mod schema;
+mod vary;
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;

@@ -4,6 +4,8 @@
 
 mod ledger;
 mod run;
+mod sensitivity;
+mod sweep;
 
 use std::fmt::Display;
 use std::io::{self, Write};
@@ -25,12 +27,18 @@ pub enum Command {
     Ledger(ledger::LedgerCommand),
     /// Simulate a scenario: every plan against the same demand, compared with 95% intervals.
     Run(run::RunArgs),
+    /// Swing each input and rank them by their effect on margin and exposure.
+    Sensitivity(sensitivity::SensitivityArgs),
+    /// Run a grid of one or two inputs and name the best cell per plan.
+    Sweep(sweep::SweepArgs),
 }
 
 pub fn run(command: Command) -> ExitCode {
     match command {
         Command::Ledger(command) => ledger::run(command),
         Command::Run(args) => run::run(args),
+        Command::Sensitivity(args) => sensitivity::run(args),
+        Command::Sweep(args) => sweep::run(args),
     }
 }
 

@@ -2,3 +2,4 @@
 
 mod ledger_replay;
 mod run_command;
+mod sensitivity_command;

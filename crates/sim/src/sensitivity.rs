@@ -346,8 +346,9 @@ pub fn analyse(
 ) -> Result<Sensitivity, SensitivityError> {
     check_options(options)?;
     let (base, document) = vary::load_base(text, file).map_err(SensitivityError::Scenario)?;
-    let swing = vary::decimal_of(options.swing)
-        .ok_or_else(|| SensitivityError::Options(format!("swing {} is not usable", options.swing)))?;
+    let swing = vary::decimal_of(options.swing).ok_or_else(|| {
+        SensitivityError::Options(format!("swing {} is not usable", options.swing))
+    })?;
     let (candidates, mut skipped) = if options.params.is_empty() {
         default_inputs(&document)
     } else {
@@ -533,8 +534,8 @@ fn global_variants(
             .zip(point)
             .map(|(leaf, u)| {
                 let factor = 1.0 + options.swing * (2.0 * u - 1.0);
-                let value = vary::decimal_rounded(vary::to_f64(leaf.value) * factor)
-                    .unwrap_or(leaf.value);
+                let value =
+                    vary::decimal_rounded(vary::to_f64(leaf.value) * factor).unwrap_or(leaf.value);
                 (*leaf, leaf.fit(value, true).value)
             })
             .collect();

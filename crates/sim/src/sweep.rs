@@ -377,7 +377,11 @@ impl Sweep {
         let z: Vec<Vec<f64>> = self
             .cells
             .chunks(nx)
-            .map(|row| row.iter().map(|c| c.plans[p].objective(objective)).collect())
+            .map(|row| {
+                row.iter()
+                    .map(|c| c.plans[p].objective(objective))
+                    .collect()
+            })
             .collect();
         let best = self.best.get(p)?;
         let best = match objective {

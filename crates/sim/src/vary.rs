@@ -178,7 +178,13 @@ impl Document {
     pub fn leaves(&self) -> Vec<Leaf> {
         let walk = Walk::new();
         let mut out = Vec::new();
-        walk.table(&self.root, scenario::schema(), &mut Vec::new(), "", &mut out);
+        walk.table(
+            &self.root,
+            scenario::schema(),
+            &mut Vec::new(),
+            "",
+            &mut out,
+        );
         out
     }
 

@@ -4,12 +4,12 @@
 
 mod bad;
 mod good;
-mod sensitivity;
-mod sweep;
 mod plans;
 mod run;
 mod scenarios;
 mod schema;
+mod sensitivity;
+mod sweep;
 mod vary;
 
 use std::path::PathBuf;

@@ -14,7 +14,13 @@ use crate::vary::SMALL;
 const PRICE: &str = "plans.prepaid.packs.starter.price";
 
 fn analyse_small(options: &SensitivityOptions) -> Result<Sensitivity, SensitivityError> {
-    analyse(SMALL, "small.toml", options, &Quiet, &AtomicBool::new(false))
+    analyse(
+        SMALL,
+        "small.toml",
+        options,
+        &Quiet,
+        &AtomicBool::new(false),
+    )
 }
 
 fn price_only(samples: usize) -> SensitivityOptions {
@@ -32,7 +38,10 @@ fn a_dearer_pack_raises_prepaid_margin_and_leaves_postpaid_exactly_alone() {
     assert_eq!(analysis.runs, 3);
     assert_eq!(analysis.seed, 5, "the scenario's seed");
     let input = &analysis.inputs[0];
-    assert_eq!((input.low.value, input.high.value), (160.into(), 240.into()));
+    assert_eq!(
+        (input.low.value, input.high.value),
+        (160.into(), 240.into())
+    );
     let tornado = |plan: &str, objective| {
         analysis
             .tornadoes
@@ -43,8 +52,13 @@ fn a_dearer_pack_raises_prepaid_margin_and_leaves_postpaid_exactly_alone() {
     let prepaid = &tornado("prepaid", Objective::MeanGrossMargin).bars[0];
     assert_eq!((prepaid.input_low, prepaid.input_high), (160.0, 240.0));
     assert!(prepaid.output_high > prepaid.output_low, "{prepaid:?}");
-    let (lo, hi) = prepaid.swing_ci95.expect("10 paired paths give an interval");
-    assert!(lo > 0.0 && lo <= prepaid.swing && prepaid.swing <= hi, "{prepaid:?}");
+    let (lo, hi) = prepaid
+        .swing_ci95
+        .expect("10 paired paths give an interval");
+    assert!(
+        lo > 0.0 && lo <= prepaid.swing && prepaid.swing <= hi,
+        "{prepaid:?}"
+    );
     // Post-paid customers never see the pack: same demand, same numbers.
     for objective in Objective::ALL {
         let bar = &tornado("postpaid", objective).bars[0];
@@ -65,7 +79,11 @@ fn default_inputs_leave_out_run_settings_and_say_why() {
     };
     let analysis = analyse_small(&options).expect("the analysis runs");
     let paths: Vec<&str> = analysis.inputs.iter().map(|i| i.path.as_str()).collect();
-    for expected in [PRICE, "segments.teams.customers", "models.m.price_per_mtok.input"] {
+    for expected in [
+        PRICE,
+        "segments.teams.customers",
+        "models.m.price_per_mtok.input",
+    ] {
         assert!(paths.contains(&expected), "{expected} in {paths:?}");
     }
     assert_eq!(analysis.runs, 1 + 2 * analysis.inputs.len());
@@ -81,12 +99,27 @@ fn default_inputs_leave_out_run_settings_and_say_why() {
         skipped(path);
     }
     // The only model's share must stay 1: its low end is refused.
-    assert!(skipped("segments.teams.model_mix.m.share").reason.starts_with("refused: "));
+    assert!(
+        skipped("segments.teams.model_mix.m.share")
+            .reason
+            .starts_with("refused: ")
+    );
     // 5 customers swung 20% are 4 and 6: whole already, no note.
-    let customers = analysis.inputs.iter().find(|i| i.path == "segments.teams.customers").unwrap();
-    assert_eq!((customers.low.value, customers.high.value), (4.into(), 6.into()));
+    let customers = analysis
+        .inputs
+        .iter()
+        .find(|i| i.path == "segments.teams.customers")
+        .unwrap();
+    assert_eq!(
+        (customers.low.value, customers.high.value),
+        (4.into(), 6.into())
+    );
     // A share of 0.5 swung is 0.4 and 0.6, inside [0, 1].
-    let cache = analysis.inputs.iter().find(|i| i.path == "segments.teams.tasks.cache_hit_share").unwrap();
+    let cache = analysis
+        .inputs
+        .iter()
+        .find(|i| i.path == "segments.teams.tasks.cache_hit_share")
+        .unwrap();
     assert_eq!(cache.high.note, None);
 }
 
@@ -109,9 +142,20 @@ fn a_named_input_the_checks_refuse_is_an_error_naming_it() {
         ..options
     };
     let error = analyse_small(&options).unwrap_err();
-    assert!(error.to_string().contains("did you mean `plans.prepaid.packs.starter.price`?"), "{error}");
-    let options = SensitivityOptions { swing: 1.5, ..price_only(0) };
-    assert!(matches!(analyse_small(&options), Err(SensitivityError::Options(_))));
+    assert!(
+        error
+            .to_string()
+            .contains("did you mean `plans.prepaid.packs.starter.price`?"),
+        "{error}"
+    );
+    let options = SensitivityOptions {
+        swing: 1.5,
+        ..price_only(0)
+    };
+    assert!(matches!(
+        analyse_small(&options),
+        Err(SensitivityError::Options(_))
+    ));
 }
 
 #[test]
@@ -142,7 +186,10 @@ fn margin_ranks_perfectly_with_the_only_input_that_moves_it() {
 #[test]
 fn the_same_seed_gives_the_same_document() {
     let options = SensitivityOptions {
-        params: vec![PRICE.to_owned(), "segments.teams.tasks.per_agent_per_day".to_owned()],
+        params: vec![
+            PRICE.to_owned(),
+            "segments.teams.tasks.per_agent_per_day".to_owned(),
+        ],
         paths: 4,
         samples: 5,
         ..SensitivityOptions::default()
@@ -150,9 +197,15 @@ fn the_same_seed_gives_the_same_document() {
     let first = analyse_small(&options).expect("runs").to_json();
     let again = analyse_small(&options).expect("runs").to_json();
     assert_eq!(first, again);
-    let other = SensitivityOptions { seed: Some(6), ..options };
+    let other = SensitivityOptions {
+        seed: Some(6),
+        ..options
+    };
     let other = analyse_small(&other).expect("runs").to_json();
-    assert_ne!(first["plans"], other["plans"], "a different seed draws different demand");
+    assert_ne!(
+        first["plans"], other["plans"],
+        "a different seed draws different demand"
+    );
 }
 
 #[test]

@@ -11,8 +11,10 @@ use std::time::Instant;
 use clap::Args;
 use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 use sim::sensitivity::{
-    DEFAULT_PATHS, DEFAULT_SAMPLES, Objective, Sensitivity, SensitivityError, SensitivityOptions,
+    DEFAULT_PATHS, DEFAULT_SAMPLES, Input, Objective, Sensitivity, SensitivityError,
+    SensitivityOptions, Skipped,
 };
+use sim::vary::show;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use sim::run::Update;
@@ -46,6 +48,10 @@ pub struct SensitivityArgs {
     /// Print one JSON document instead of the tables.
     #[arg(long)]
     json: bool,
+    /// List the inputs that would be swung (and the ones left out) without
+    /// running anything.
+    #[arg(long)]
+    list: bool,
 }
 
 pub fn run(args: SensitivityArgs) -> ExitCode {
@@ -65,6 +71,12 @@ pub fn run(args: SensitivityArgs) -> ExitCode {
         threads: args.threads,
         samples: args.samples,
     };
+    if args.list {
+        return match sim::sensitivity::inputs(&text, &name, &options) {
+            Ok((inputs, skipped)) => print_text(&list(&inputs, &skipped, &options)),
+            Err(error) => report(&name, &error),
+        };
+    }
     let bar = VariantBar::new(options.paths);
     let started = Instant::now();
     let result = sim::sensitivity::analyse(&text, &name, &options, &bar, &AtomicBool::new(false));
@@ -135,6 +147,75 @@ impl VariantProgress for VariantBar {
         self.bar.set_length(update.paths_max as u64);
         self.bar.set_position(update.paths_done as u64);
     }
+}
+
+/// The inputs and their low and high values, the adjustments, the inputs
+/// left out, and what a run would cost.
+fn list(inputs: &[Input], skipped: &[Skipped], options: &SensitivityOptions) -> String {
+    let mut table = Table::new();
+    table.load_style(UTF8_FULL_CONDENSED);
+    table.set_header(vec!["input", "kind", "value", "low", "high", "note"]);
+    for input in inputs {
+        let notes: Vec<&str> = [&input.low.note, &input.high.note]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        table.add_row(vec![
+            Cell::new(&input.path),
+            Cell::new(input.kind.code()),
+            right(show(input.base)),
+            right(show(input.low.value)),
+            right(show(input.high.value)),
+            Cell::new(notes.join("; ")),
+        ]);
+    }
+    let mut out = format!("{table}\n");
+    out.push_str(&not_swung(skipped));
+    out.push_str(&format!(
+        "{} inputs: {} runs of {} paths ({} one at a time, {} samples).\n",
+        inputs.len(),
+        1 + 2 * inputs.len() + options.samples,
+        options.paths,
+        1 + 2 * inputs.len(),
+        options.samples
+    ));
+    out
+}
+
+/// The inputs left out, one line each, except that a reason shared by more
+/// than three (profile weights, say) is one line with a count.
+fn not_swung(skipped: &[Skipped]) -> String {
+    if skipped.is_empty() {
+        return String::new();
+    }
+    let mut out = "Not swung:\n".to_owned();
+    let mut reasons: Vec<&str> = Vec::new();
+    for s in skipped {
+        if !reasons.contains(&s.reason.as_str()) {
+            reasons.push(&s.reason);
+        }
+    }
+    for reason in reasons {
+        let paths: Vec<&str> = skipped
+            .iter()
+            .filter(|s| s.reason == reason)
+            .map(|s| s.path.as_str())
+            .collect();
+        if paths.len() > 3 {
+            out.push_str(&format!(
+                "  {} fields ({}, {}, ...): {reason}\n",
+                paths.len(),
+                paths[0],
+                paths[1]
+            ));
+        } else {
+            for path in paths {
+                out.push_str(&format!("  {path}: {reason}\n"));
+            }
+        }
+    }
+    out
 }
 
 fn tables(analysis: &Sensitivity, seconds: f64) -> String {
@@ -228,10 +309,8 @@ fn tables(analysis: &Sensitivity, seconds: f64) -> String {
         out.push_str(&format!("\nAdjusted values:\n{}\n", notes.join("\n")));
     }
     if !analysis.skipped.is_empty() {
-        out.push_str("\nNot swung:\n");
-        for s in &analysis.skipped {
-            out.push_str(&format!("  {}: {}\n", s.path, s.reason));
-        }
+        out.push('\n');
+        out.push_str(&not_swung(&analysis.skipped));
     }
     out.push_str(&format!(
         "\n{} inputs, {} runs of {} paths in {seconds:.1} s. * marks an interval that excludes 0.\n",

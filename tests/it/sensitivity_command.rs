@@ -80,6 +80,30 @@ fn sensitivity_table_names_inputs_runs_and_skipped_fields() {
 }
 
 #[test]
+fn list_shows_the_inputs_and_the_cost_without_running() {
+    let out = creditsim(&["sensitivity", SCENARIO, "--list", "--samples", "10"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("│ plans.prepaid.packs.starter.price "),
+        "{text}"
+    );
+    assert!(
+        text.contains("  segments.teams.model_mix.m.share: refused: "),
+        "{text}"
+    );
+    // 19 inputs in the fixture: 1 + 2 x 19 + 10 runs.
+    assert!(
+        text.contains("19 inputs: 49 runs of 200 paths (39 one at a time, 10 samples)."),
+        "{text}"
+    );
+}
+
+#[test]
 fn an_unknown_parameter_is_bad_input_with_a_suggestion() {
     let out = creditsim(&[
         "sensitivity",

@@ -335,15 +335,18 @@ struct Variant {
     scenario: Scenario,
 }
 
-/// Runs a sensitivity analysis of the scenario in `text` (`file` names it
-/// in errors).
-pub fn analyse(
-    text: &str,
-    file: &str,
-    options: &SensitivityOptions,
-    progress: &dyn VariantProgress,
-    cancel: &AtomicBool,
-) -> Result<Sensitivity, SensitivityError> {
+/// The inputs an analysis would swing, each with its low and high
+/// variant loaded, and the inputs left out with why.
+struct Setup {
+    base: Scenario,
+    document: Document,
+    inputs: Vec<(Leaf, Input)>,
+    /// Low and high variant of each input, in input order.
+    variants: Vec<Variant>,
+    skipped: Vec<Skipped>,
+}
+
+fn setup(text: &str, file: &str, options: &SensitivityOptions) -> Result<Setup, SensitivityError> {
     check_options(options)?;
     let (base, document) = vary::load_base(text, file).map_err(SensitivityError::Scenario)?;
     let swing = vary::decimal_of(options.swing).ok_or_else(|| {
@@ -388,6 +391,44 @@ pub fn analyse(
             inputs.len()
         )));
     }
+    Ok(Setup {
+        base,
+        document,
+        inputs,
+        variants,
+        skipped,
+    })
+}
+
+/// The inputs [`analyse`] would swing with these options, and the ones it
+/// would leave out with why, without running anything: every variant is
+/// built and checked, so a refusal shows here too.
+pub fn inputs(
+    text: &str,
+    file: &str,
+    options: &SensitivityOptions,
+) -> Result<(Vec<Input>, Vec<Skipped>), SensitivityError> {
+    let setup = setup(text, file, options)?;
+    let inputs = setup.inputs.into_iter().map(|(_, input)| input).collect();
+    Ok((inputs, setup.skipped))
+}
+
+/// Runs a sensitivity analysis of the scenario in `text` (`file` names it
+/// in errors).
+pub fn analyse(
+    text: &str,
+    file: &str,
+    options: &SensitivityOptions,
+    progress: &dyn VariantProgress,
+    cancel: &AtomicBool,
+) -> Result<Sensitivity, SensitivityError> {
+    let Setup {
+        base,
+        document,
+        inputs,
+        variants,
+        skipped,
+    } = setup(text, file, options)?;
     let seed = options.seed.unwrap_or(base.seed);
     let run_options = RunOptions {
         paths: Some(options.paths),
@@ -500,7 +541,14 @@ fn swung(
                 scenario,
             }),
             Err(error) if explicit => return Err(error),
-            Err(error) => return Ok(Err(format!("refused: {error}"))),
+            Err(VaryError::Rejected { problems, .. }) => {
+                return Ok(Err(format!(
+                    "refused: the checks reject the {end} end ({}): {}",
+                    vary::show(fitted.value),
+                    problems.join("; ")
+                )));
+            }
+            Err(error) => return Err(error),
         }
     }
     let high_variant = made.pop().expect("two variants were made");

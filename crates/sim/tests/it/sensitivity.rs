@@ -102,7 +102,7 @@ fn default_inputs_leave_out_run_settings_and_say_why() {
     assert!(
         skipped("segments.teams.model_mix.m.share")
             .reason
-            .starts_with("refused: ")
+            .starts_with("refused: the checks reject the low end (0.8): segments[0].model_mix: ")
     );
     // 5 customers swung 20% are 4 and 6: whole already, no note.
     let customers = analysis

@@ -310,6 +310,18 @@ fn default_worthy(leaf: &Leaf) -> Result<(), &'static str> {
     }
 }
 
+/// `version`, `seed` and `paths` are not inputs: every variant runs with
+/// the analysis's own seed and paths, so varying them would change nothing.
+pub(crate) fn refuse_run_setting(leaf: &Leaf) -> Result<(), SensitivityError> {
+    match leaf.path.as_str() {
+        "version" | "seed" | "paths" => Err(SensitivityError::Options(format!(
+            "`{}` is a run setting, not an input: every variant runs with the same seed and paths (--seed, --paths)",
+            leaf.path
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// The inputs an analysis swings when none are named: every number in the
 /// file except run settings, the horizon, priorities, profile weights,
 /// alert thresholds, empirical observations and zeros. Returns them and
@@ -358,6 +370,7 @@ fn setup(text: &str, file: &str, options: &SensitivityOptions) -> Result<Setup, 
         let mut leaves = Vec::new();
         for path in &options.params {
             let leaf = document.find(path)?;
+            refuse_run_setting(&leaf)?;
             if !leaves.contains(&leaf) {
                 leaves.push(leaf);
             }
@@ -499,9 +512,11 @@ fn check_options(options: &SensitivityOptions) -> Result<(), SensitivityError> {
     Ok(())
 }
 
+/// An input with its low and high variants, or why it is skipped.
+type Swung = Result<(Input, Variant, Variant), String>;
+
 /// The low and high variants of one input, or why it is skipped. An input
 /// named on the command line is never skipped: a refusal is an error.
-#[allow(clippy::type_complexity)]
 fn swung(
     document: &Document,
     leaf: &Leaf,
@@ -509,7 +524,7 @@ fn swung(
     swing_f64: f64,
     file: &str,
     explicit: bool,
-) -> Result<Result<(Input, Variant, Variant), String>, VaryError> {
+) -> Result<Swung, VaryError> {
     let low = leaf.fit(leaf.value * (Decimal::ONE - swing), true);
     let high = leaf.fit(leaf.value * (Decimal::ONE + swing), true);
     if low.value == high.value {

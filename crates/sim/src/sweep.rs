@@ -16,7 +16,8 @@ use rust_decimal::Decimal;
 
 use crate::run::RunOptions;
 use crate::sensitivity::{
-    DEFAULT_PATHS, Objective, PlanOutcome, SensitivityError, VariantProgress, run_variant,
+    DEFAULT_PATHS, Objective, PlanOutcome, SensitivityError, VariantProgress, refuse_run_setting,
+    run_variant,
 };
 use crate::vary::{self, Kind};
 
@@ -212,6 +213,7 @@ pub fn sweep(
     let mut leaves = Vec::new();
     for spec in &options.axes {
         let leaf = document.find(&spec.path)?;
+        refuse_run_setting(&leaf)?;
         if leaves.contains(&leaf) {
             return Err(SensitivityError::Options(format!(
                 "`{}` is swept twice",

@@ -170,6 +170,11 @@ fn limits_and_bad_axes_are_errors_that_say_so() {
         error.contains("20 x 30 = 600 cells, over the limit of 400 (MAX_CELLS)"),
         "{error}"
     );
+    let error = sweep_small(&["seed=1..3:1"], 2).unwrap_err().to_string();
+    assert!(
+        error.starts_with("`seed` is a run setting, not an input"),
+        "{error}"
+    );
     let error = sweep_small(&["segments.teams.customers=4..5:0.5"], 2)
         .unwrap_err()
         .to_string();

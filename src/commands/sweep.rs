@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use clap::Args;
 use comfy_table::{Cell, Table, presets::UTF8_FULL_CONDENSED};
-use sim::sensitivity::DEFAULT_PATHS;
+use sim::sensitivity::{DEFAULT_PATHS, Objective};
 use sim::sweep::{AxisSpec, Sweep, SweepOptions};
 
 use super::sensitivity::{VariantBar, money, report, right};
@@ -107,12 +107,24 @@ fn table(sweep: &Sweep, seconds: f64) -> String {
         sweep.seed
     );
     out.push_str("Best cells (* above):\n");
-    for best in &sweep.best {
+    for (p, best) in sweep.best.iter().enumerate() {
+        let at = |objective: Objective, index: usize| {
+            let first = sweep.cells[0].plans[p].objective(objective);
+            if sweep
+                .cells
+                .iter()
+                .all(|c| c.plans[p].objective(objective) == first)
+            {
+                ": every cell ties".to_owned()
+            } else {
+                format!(" at {}", setting(sweep, index))
+            }
+        };
         out.push_str(&format!(
-            "  {}: highest mean margin at {}; lowest P95 exposure at {}\n",
+            "  {}: highest mean margin{}; lowest P95 exposure{}\n",
             best.plan,
-            setting(sweep, best.margin),
-            setting(sweep, best.exposure)
+            at(Objective::MeanGrossMargin, best.margin),
+            at(Objective::P95Exposure, best.exposure)
         ));
     }
     for axis in &sweep.axes {

@@ -165,6 +165,11 @@ fn sweep_table_marks_and_names_the_best_cells() {
         text.contains("  prepaid: highest mean margin at plans.prepaid.packs.starter.price = 300;"),
         "{text}"
     );
+    // The pack is not part of the post-paid plan: its cells all tie.
+    assert!(
+        text.contains("  postpaid: highest mean margin: every cell ties;"),
+        "{text}"
+    );
     assert!(text.contains("3 runs of 2 paths in"), "{text}");
 }
 

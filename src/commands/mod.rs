@@ -6,6 +6,8 @@ mod backtest;
 mod ledger;
 mod prices;
 mod run;
+mod sensitivity;
+mod sweep;
 mod trace;
 
 use std::fmt::Display;
@@ -37,6 +39,10 @@ pub enum Command {
     /// Replay a real usage trace exactly through every plan of a scenario.
     #[command(after_help = trace::TRACE_HELP)]
     Backtest(backtest::BacktestArgs),
+    /// Swing each input and rank them by their effect on margin and exposure.
+    Sensitivity(sensitivity::SensitivityArgs),
+    /// Run a grid of one or two inputs and name the best cell per plan.
+    Sweep(sweep::SweepArgs),
 }
 
 pub fn run(command: Command) -> ExitCode {
@@ -46,6 +52,8 @@ pub fn run(command: Command) -> ExitCode {
         Command::Prices(command) => prices::run(command),
         Command::Trace(command) => trace::run(command),
         Command::Backtest(args) => backtest::run(args),
+        Command::Sensitivity(args) => sensitivity::run(args),
+        Command::Sweep(args) => sweep::run(args),
     }
 }
 

@@ -186,6 +186,19 @@ fn read_catalogue(path: &Path) -> Result<Catalogue, ExitCode> {
 /// scenario file reads it through here.
 pub fn read_scenario(path: &Path) -> Result<Scenario, ExitCode> {
     let name = path.display().to_string();
+    let (text, catalogue) = read_scenario_source(path)?;
+    sim::scenario::load_with_catalogue(&text, &name, catalogue.as_ref()).map_err(|errors| {
+        for error in &errors {
+            eprintln!("{error}");
+        }
+        ExitCode::from(EXIT_BAD_INPUT)
+    })
+}
+
+/// The text of the scenario at `path` and the catalogue it names (relative
+/// to the scenario file), not yet checked: for commands that vary the text
+/// before loading it (`sensitivity`, `sweep`).
+pub fn read_scenario_source(path: &Path) -> Result<(String, Option<Catalogue>), ExitCode> {
     let text = read_text(path).map_err(|message| bad(path, message))?;
     let catalogue = match sim::scenario::catalogue_file(&text) {
         Some(file) => {
@@ -194,12 +207,7 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, ExitCode> {
         }
         None => None,
     };
-    sim::scenario::load_with_catalogue(&text, &name, catalogue.as_ref()).map_err(|errors| {
-        for error in &errors {
-            eprintln!("{error}");
-        }
-        ExitCode::from(EXIT_BAD_INPUT)
-    })
+    Ok((text, catalogue))
 }
 
 /// Today's date, UTC, from the system clock (the shell may read it).

@@ -3,4 +3,5 @@
 mod ledger_replay;
 mod prices_command;
 mod run_command;
+mod sensitivity_command;
 mod trace_command;

@@ -23,5 +23,8 @@ pub mod pricing;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod sensitivity;
 pub mod stats;
+pub mod sweep;
 pub mod trace;
+pub mod vary;

@@ -10,7 +10,10 @@ mod plans;
 mod run;
 mod scenarios;
 mod schema;
+mod sensitivity;
+mod sweep;
 mod trace_fit;
+mod vary;
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;

@@ -3,6 +3,7 @@
 //! problems and output are printed.
 
 mod ledger;
+mod report;
 mod run;
 
 use std::fmt::Display;
@@ -25,12 +26,15 @@ pub enum Command {
     Ledger(ledger::LedgerCommand),
     /// Simulate a scenario: every plan against the same demand, compared with 95% intervals.
     Run(run::RunArgs),
+    /// Run a scenario and write the pricing-review report (PDF, HTML, XLSX, CSV, Parquet) into a directory.
+    Report(report::ReportArgs),
 }
 
 pub fn run(command: Command) -> ExitCode {
     match command {
         Command::Ledger(command) => ledger::run(command),
         Command::Run(args) => run::run(args),
+        Command::Report(args) => report::run(args),
     }
 }
 

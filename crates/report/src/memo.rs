@@ -28,7 +28,6 @@ pub struct Finding {
 pub struct Memo<'a> {
     pub run: &'a RunOutput,
     pub scenario_file_name: &'a str,
-    pub scenario_text: &'a str,
     pub generated_on: Option<&'a str>,
     pub title: String,
     /// Plan-major, metrics in [`METRICS`] order.
@@ -91,7 +90,6 @@ impl<'a> Memo<'a> {
         Ok(Memo {
             run,
             scenario_file_name: input.scenario_file_name,
-            scenario_text: input.scenario_text,
             generated_on: input.generated_on.as_deref(),
             title,
             findings: findings(run, &stats)?,

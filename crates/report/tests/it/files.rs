@@ -124,7 +124,7 @@ fn report_money(v: f64) -> String {
     let whole = format!("{:.0}", v.abs());
     let mut grouped = String::new();
     for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(digit);

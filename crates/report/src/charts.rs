@@ -375,19 +375,30 @@ fn plan_label(plan: &PlanResult) -> String {
     }
 }
 
-/// A short axis number: 1.2M, 45k, 350, 3.5, 0.25.
+/// A short axis number: 1.2M, 45k, 350, 80, 3.5, 0.25 (whole numbers
+/// without decimals, so ticks of one axis read alike).
 pub fn axis_number(v: f64) -> String {
     let a = v.abs();
     if a >= 1e6 {
         format!("{:.1}M", v / 1e6)
     } else if a >= 1e4 {
         format!("{:.0}k", v / 1e3)
-    } else if a >= 100.0 || a == 0.0 {
+    } else if a >= 100.0 || (v - v.round()).abs() < 1e-9 {
         format!("{v:.0}")
     } else if a >= 1.0 {
         format!("{v:.1}")
     } else {
         format!("{v:.2}")
+    }
+}
+
+/// An input value as given (0.008, 20000), shortened only when long.
+fn input_number(v: f64) -> String {
+    let exact = format!("{v}");
+    if exact.len() <= 8 {
+        exact
+    } else {
+        axis_number(v)
     }
 }
 
@@ -941,7 +952,7 @@ fn draw_heatmap<DB: DrawingBackend>(h: &Heatmap, area: &DrawingArea<DB, Shift>) 
     let index_label = |axis: &[f64], v: f64| {
         let i = v.round();
         if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < axis.len() {
-            axis_number(axis[i as usize])
+            input_number(axis[i as usize])
         } else {
             String::new()
         }

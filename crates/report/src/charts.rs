@@ -807,7 +807,7 @@ fn draw_tornado<DB: DrawingBackend>(t: &Tornado, area: &DrawingArea<DB, Shift>) 
     // Largest swing on top: plotters' y grows upwards, so sort ascending.
     bars.sort_by(|a, b| {
         let swing = |x: &crate::TornadoBar| (x.at_high - x.at_low).abs();
-        swing(*a).total_cmp(&swing(*b))
+        swing(a).total_cmp(&swing(b))
     });
     let values = bars.iter().flat_map(|b| [b.at_low, b.at_high]);
     let (lo, hi) = values.fold((t.base, t.base), |(lo, hi), v| (lo.min(v), hi.max(v)));

@@ -5,6 +5,7 @@
 mod backtest;
 mod ledger;
 mod prices;
+mod report;
 mod run;
 mod sensitivity;
 mod sweep;
@@ -43,6 +44,8 @@ pub enum Command {
     Sensitivity(sensitivity::SensitivityArgs),
     /// Run a grid of one or two inputs and name the best cell per plan.
     Sweep(sweep::SweepArgs),
+    /// Run a scenario and write the pricing-review report (PDF, HTML, XLSX, CSV, Parquet) into a directory.
+    Report(report::ReportArgs),
 }
 
 pub fn run(command: Command) -> ExitCode {
@@ -54,6 +57,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Backtest(args) => backtest::run(args),
         Command::Sensitivity(args) => sensitivity::run(args),
         Command::Sweep(args) => sweep::run(args),
+        Command::Report(args) => report::run(args),
     }
 }
 

@@ -185,14 +185,23 @@ fn read_catalogue(path: &Path) -> Result<Catalogue, ExitCode> {
 /// on stderr and give the bad-input exit code. Every command that runs a
 /// scenario file reads it through here.
 pub fn read_scenario(path: &Path) -> Result<Scenario, ExitCode> {
+    read_scenario_and_text(path).map(|(scenario, _)| scenario)
+}
+
+/// [`read_scenario`], also returning the file's text (a report keeps an
+/// exact copy of it).
+pub fn read_scenario_and_text(path: &Path) -> Result<(Scenario, String), ExitCode> {
     let name = path.display().to_string();
     let (text, catalogue) = read_scenario_source(path)?;
-    sim::scenario::load_with_catalogue(&text, &name, catalogue.as_ref()).map_err(|errors| {
-        for error in &errors {
-            eprintln!("{error}");
+    match sim::scenario::load_with_catalogue(&text, &name, catalogue.as_ref()) {
+        Ok(scenario) => Ok((scenario, text)),
+        Err(errors) => {
+            for error in &errors {
+                eprintln!("{error}");
+            }
+            Err(ExitCode::from(EXIT_BAD_INPUT))
         }
-        ExitCode::from(EXIT_BAD_INPUT)
-    })
+    }
 }
 
 /// The text of the scenario at `path` and the catalogue it names (relative

@@ -35,12 +35,19 @@ pub struct RunArgs {
     /// Print one JSON document instead of the table.
     #[arg(long)]
     json: bool,
+    /// Also write the report (PDF, HTML, XLSX, CSV, Parquet) into this
+    /// directory, as `creditsim report` does.
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
+    /// With --report, replace a report already in the directory.
+    #[arg(long, requires = "report")]
+    force: bool,
 }
 
 pub fn run(args: RunArgs) -> ExitCode {
     let name = args.scenario.display().to_string();
-    let scenario = match super::prices::read_scenario(&args.scenario) {
-        Ok(scenario) => scenario,
+    let (scenario, text) = match super::prices::read_scenario_and_text(&args.scenario) {
+        Ok(read) => read,
         Err(code) => return code,
     };
     let options = RunOptions {
@@ -52,6 +59,12 @@ pub fn run(args: RunArgs) -> ExitCode {
     let bar = Bar::new(options.paths.unwrap_or(scenario.paths as usize));
     let output = sim::run::run(&scenario, &options, &bar, &AtomicBool::new(false));
     bar.bar.finish_and_clear();
+    if let (Ok(output), Some(dir)) = (&output, &args.report) {
+        let written = super::report::write(output, &text, &args.scenario, dir, args.force);
+        if written != ExitCode::SUCCESS {
+            return written;
+        }
+    }
     match output {
         Ok(output) if args.json => print_json(&output.to_json()),
         Ok(output) => print_text(&table(&output)),
@@ -62,7 +75,7 @@ pub fn run(args: RunArgs) -> ExitCode {
     }
 }
 
-fn parse_precision(text: &str) -> Result<f64, String> {
+pub(super) fn parse_precision(text: &str) -> Result<f64, String> {
     let (number, scale) = match text.strip_suffix('%') {
         Some(percent) => (percent, 0.01),
         None => (text, 1.0),
@@ -77,13 +90,13 @@ fn parse_precision(text: &str) -> Result<f64, String> {
 
 /// The progress bar: paths done, paths per second, time left, and the
 /// running estimate of each plan's mean gross margin.
-struct Bar {
-    bar: ProgressBar,
+pub(super) struct Bar {
+    pub(super) bar: ProgressBar,
     started: Instant,
 }
 
 impl Bar {
-    fn new(paths: usize) -> Bar {
+    pub(super) fn new(paths: usize) -> Bar {
         let bar = ProgressBar::new(paths as u64);
         bar.set_style(
             ProgressStyle::with_template(

@@ -2,6 +2,7 @@
 
 mod ledger_replay;
 mod prices_command;
+mod report_command;
 mod run_command;
 mod sensitivity_command;
 mod trace_command;

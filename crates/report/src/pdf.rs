@@ -1,0 +1,319 @@
+//! `report.pdf`: the memo typeset by typst, used as a library. The crate
+//! writes the memo as typst markup (every piece of text as an escaped
+//! string literal, so no scenario name or plan id can inject markup) and
+//! compiles it in a small in-memory [`World`]: one source file, the charts
+//! as SVG files, DejaVu Sans embedded in the binary as the only fonts, and
+//! no clock, network or file system. Charts stay vector graphics in the PDF.
+
+use std::fmt::Write;
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+
+use crate::ReportError;
+use crate::charts::{self, FONT_BOLD, FONT_REGULAR};
+use crate::memo::{METRIC_COLUMNS, Memo};
+
+/// Chart size for the PDF: drawn smaller than on screen, so that the text
+/// in the charts is about the size of the body text once scaled to the page.
+const CHART_WIDTH: u32 = 780;
+const CHART_HEIGHT: u32 = 470;
+
+/// The PDF's bytes.
+pub fn document(memo: &Memo<'_>) -> Result<Vec<u8>, ReportError> {
+    let mut files = Vec::new();
+    for figure in memo.figures.iter().chain(&memo.sensitivity_figures) {
+        let svg = charts::svg(*figure, CHART_WIDTH, CHART_HEIGHT)?;
+        files.push((
+            format!("{}-{}.svg", figure.id(), files.len()),
+            svg.into_bytes(),
+        ));
+    }
+    let chart_files: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+    let markup = markup(memo, &chart_files);
+    let world = Memory::new(markup, files);
+    let compiled = typst::compile(&world);
+    let document = compiled
+        .output
+        .map_err(|errors| ReportError::Typeset(diagnostics(&world, &errors)))?;
+    let options = typst_pdf::PdfOptions::default();
+    typst_pdf::pdf(&document, &options)
+        .map_err(|errors| ReportError::Typeset(diagnostics(&world, &errors)))
+}
+
+fn diagnostics(world: &Memory, errors: &[typst::diag::SourceDiagnostic]) -> String {
+    let source = &world.source;
+    errors
+        .iter()
+        .map(|e| {
+            let place = world
+                .range(e.span)
+                .and_then(|r| source.lines().byte_to_line(r.start))
+                .map_or(String::new(), |line| {
+                    format!("generated line {}: ", line + 1)
+                });
+            format!("{place}{}", e.message)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A typst string literal holding `text`.
+fn lit(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The memo as typst markup.
+fn markup(memo: &Memo<'_>, chart_files: &[String]) -> String {
+    let mut m = String::new();
+    let _ = writeln!(
+        m,
+        "#set document(title: {})\n\
+         #set page(paper: \"a4\", margin: (x: 1.8cm, y: 2cm), numbering: \"1 / 1\", header: context {{ if here().page() > 1 {{ align(right, text(size: 8pt, fill: luma(90), {})) }} }})\n\
+         #set text(font: \"DejaVu Sans\", size: 9.5pt, lang: \"en\")\n\
+         #set par(justify: false, leading: 0.6em)\n\
+         #set heading(numbering: \"1.\")\n\
+         #show heading.where(level: 1): set block(above: 1.6em, below: 0.8em)\n\
+         #set table(stroke: 0.5pt + luma(150), inset: 4pt)\n\
+         #show table.cell.where(y: 0): set text(weight: \"bold\")\n",
+        lit(&memo.title),
+        lit(&memo.title)
+    );
+    let _ = writeln!(
+        m,
+        "#text(size: 18pt, weight: \"bold\", {})\n",
+        lit(&memo.title)
+    );
+    if let Some(date) = memo.generated_on {
+        let _ = writeln!(m, "#text(fill: luma(60), {})\n", lit(date));
+    }
+    let _ = writeln!(
+        m,
+        "#text(fill: luma(60), {})\n",
+        lit(&format!(
+            "Scenario file {}. {}",
+            memo.scenario_file_name,
+            memo.run_line()
+        ))
+    );
+
+    m.push_str("#heading(level: 1, \"Executive summary\")\n");
+    for f in &memo.findings {
+        let _ = writeln!(m, "- *{}.* #{}", f.topic, lit(&f.text));
+    }
+    m.push('\n');
+    let plans = memo.run.plans.len();
+    let mut header = vec!["Metric (mean [95% CI])".to_owned()];
+    header.extend((0..plans).map(|p| memo.plan_label(p)));
+    table(
+        &mut m,
+        &format!("(1.3fr, {})", vec!["1fr"; plans].join(", ")),
+        &header,
+        &memo.comparison_rows(),
+        1,
+        8.0,
+    );
+
+    m.push_str("#heading(level: 1, \"Assumptions\")\n");
+    let _ = writeln!(
+        m,
+        "#{}\n",
+        lit(&format!(
+            "Every input of the scenario file {}, which is beside this report.",
+            memo.scenario_file_name
+        ))
+    );
+    let rows: Vec<Vec<String>> = memo
+        .assumptions
+        .iter()
+        .map(|(k, v)| vec![k.clone(), v.clone()])
+        .collect();
+    table(
+        &mut m,
+        "(1fr, 1.4fr)",
+        &["Input".to_owned(), "Value".to_owned()],
+        &rows,
+        usize::MAX,
+        8.0,
+    );
+
+    m.push_str("#heading(level: 1, \"Metrics per plan\")\n");
+    let columns: Vec<String> = METRIC_COLUMNS.iter().map(|c| (*c).to_owned()).collect();
+    for plan in 0..plans {
+        let _ = writeln!(m, "#heading(level: 2, {})", lit(&memo.plan_label(plan)));
+        let rows: Vec<Vec<String>> = memo
+            .metric_rows(plan)
+            .into_iter()
+            .map(|r| r.to_vec())
+            .collect();
+        table(
+            &mut m,
+            "(2.4fr, auto, auto, 1.6fr, auto, auto, auto, auto, auto)",
+            &columns,
+            &rows,
+            2,
+            7.0,
+        );
+    }
+
+    m.push_str("#heading(level: 1, \"Charts\")\n");
+    let charts = memo.charts.len();
+    for (chart, file) in memo.charts.iter().zip(chart_files) {
+        figure(&mut m, &chart.title, file);
+    }
+
+    if let Some(section) = memo.sensitivity {
+        m.push_str("#heading(level: 1, \"Sensitivity\")\n");
+        let _ = writeln!(m, "#{}\n", lit(&section.note));
+        for (chart, file) in memo.sensitivity_charts.iter().zip(&chart_files[charts..]) {
+            figure(&mut m, &chart.title, file);
+        }
+        let widths = format!("({})", vec!["1fr"; section.columns.len()].join(", "));
+        table(&mut m, &widths, &section.columns, &section.rows, 1, 7.5);
+    }
+
+    m.push_str("#heading(level: 1, \"Method notes\")\n");
+    for note in &memo.method {
+        let _ = writeln!(m, "- #{}", lit(note));
+    }
+    m
+}
+
+fn figure(m: &mut String, title: &str, file: &str) {
+    let _ = writeln!(
+        m,
+        "#figure(image({}, width: 100%), caption: {})\n",
+        lit(file),
+        lit(title)
+    );
+}
+
+/// A table whose columns from `numeric_from` on are right-aligned.
+fn table(
+    m: &mut String,
+    widths: &str,
+    header: &[String],
+    rows: &[Vec<String>],
+    numeric_from: usize,
+    size_pt: f64,
+) {
+    let align = format!(
+        "(x, y) => if x >= {} {{ right }} else {{ left }}",
+        numeric_from.min(1000)
+    );
+    let _ = writeln!(
+        m,
+        "#text(size: {size_pt}pt, table(columns: {widths}, align: {align},\n  table.header({}),",
+        header.iter().map(|c| lit(c)).collect::<Vec<_>>().join(", ")
+    );
+    for row in rows {
+        let _ = writeln!(
+            m,
+            "  {},",
+            row.iter().map(|c| lit(c)).collect::<Vec<_>>().join(", ")
+        );
+    }
+    m.push_str("))\n\n");
+}
+
+/// The in-memory world the memo is compiled in.
+struct Memory {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    main: FileId,
+    source: Source,
+    files: Vec<(FileId, Bytes)>,
+}
+
+impl Memory {
+    fn new(markup: String, files: Vec<(String, Vec<u8>)>) -> Memory {
+        let id = |name: &str| {
+            let path = VirtualPath::new(name).expect("generated names are valid paths");
+            RootedPath::new(VirtualRoot::Project, path).intern()
+        };
+        let fonts: Vec<Font> = [FONT_REGULAR, FONT_BOLD]
+            .into_iter()
+            .flat_map(|bytes| Font::iter(Bytes::new(bytes)))
+            .collect();
+        let main = id("/report.typ");
+        Memory {
+            library: LazyHash::new(Library::default()),
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+            main,
+            source: Source::new(main, markup),
+            files: files
+                .into_iter()
+                .map(|(name, bytes)| (id(&format!("/{name}")), Bytes::new(bytes)))
+                .collect(),
+        }
+    }
+}
+
+impl World for Memory {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main {
+            Ok(self.source.clone())
+        } else {
+            Err(FileError::NotSource)
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        self.files
+            .iter()
+            .find(|(file, _)| *file == id)
+            .map(|(_, bytes)| bytes.clone())
+            .ok_or_else(|| FileError::Other(Some("no such file in the report".into())))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.get(index).cloned()
+    }
+
+    /// The report reads no clock: a date, if shown, is part of the input.
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lit;
+
+    #[test]
+    fn string_literals_escape_quotes_and_backslashes() {
+        assert_eq!(lit(r#"a "b" \c"#), r#""a \"b\" \\c""#);
+        assert_eq!(lit("x\ny"), r#""x\ny""#);
+    }
+}

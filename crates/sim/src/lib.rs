@@ -14,6 +14,8 @@ pub mod bands;
 pub mod customer;
 pub mod demand;
 pub mod dist;
+pub mod file;
+pub mod inspect;
 pub mod metrics;
 pub mod path;
 pub mod plan;

@@ -161,10 +161,35 @@ fn axes(
     );
 }
 
-/// A legend row under the plot.
+/// Where each legend entry goes: (row, x), wrapping at the chart's width.
+fn legend_layout(names: &[String]) -> Vec<(usize, f64)> {
+    let mut out = Vec::with_capacity(names.len());
+    let (mut row, mut x) = (0, LEFT);
+    for name in names {
+        let width = 28.0 + 7.0 * name.chars().count() as f64;
+        if x + width > WIDTH - RIGHT && x > LEFT {
+            row += 1;
+            x = LEFT;
+        }
+        out.push((row, x));
+        x += width;
+    }
+    out
+}
+
+/// Extra height the legend needs beyond its first row.
+fn legend_extra(names: &[String]) -> f64 {
+    legend_layout(names)
+        .last()
+        .map_or(0.0, |(row, _)| *row as f64 * LEGEND_ROW)
+}
+
+const LEGEND_ROW: f64 = 18.0;
+
+/// The legend under the plot, from baseline `y` on, wrapped into rows.
 fn legend(out: &mut String, names: &[String], y: f64) {
-    let mut x = LEFT;
-    for (i, name) in names.iter().enumerate() {
+    for ((i, name), (row, x)) in names.iter().enumerate().zip(legend_layout(names)) {
+        let y = y + row as f64 * LEGEND_ROW;
         let _ = write!(
             out,
             r##"<rect x="{x}" y="{}" width="12" height="12" fill="{}"/><text x="{}" y="{y}" fill="#111827">{}</text>"##,
@@ -173,7 +198,6 @@ fn legend(out: &mut String, names: &[String], y: f64) {
             x + 16.0,
             escape(name)
         );
-        x += 28.0 + 7.0 * name.chars().count() as f64;
     }
 }
 
@@ -205,8 +229,9 @@ pub fn fan_chart(title: &str, y_label: &str, fans: &[Fan]) -> String {
         true,
     );
     let ys = Scale::new(range, (TOP + h, TOP));
+    let names: Vec<String> = fans.iter().map(|f| f.name.clone()).collect();
     let mut out = String::new();
-    open(&mut out, title, WIDTH, HEIGHT);
+    open(&mut out, title, WIDTH, HEIGHT + legend_extra(&names));
     axes(
         &mut out,
         (LEFT, TOP, w, h),
@@ -248,7 +273,6 @@ pub fn fan_chart(title: &str, y_label: &str, fans: &[Fan]) -> String {
             points(xs, ys, median)
         );
     }
-    let names: Vec<String> = fans.iter().map(|f| f.name.clone()).collect();
     legend(&mut out, &names, HEIGHT - 8.0);
     out.push_str("</svg>");
     out
@@ -320,8 +344,9 @@ pub fn histograms(title: &str, x_label: &str, samples: &[(String, Vec<f64>)]) ->
         * 1.08;
     let xs = Scale::new((lo, hi), (LEFT, LEFT + w));
     let ys = Scale::new((0.0, top), (TOP + h, TOP));
+    let names: Vec<String> = samples.iter().map(|(n, _)| n.clone()).collect();
     let mut out = String::new();
-    open(&mut out, title, WIDTH, HEIGHT);
+    open(&mut out, title, WIDTH, HEIGHT + legend_extra(&names));
     axes(
         &mut out,
         (LEFT, TOP, w, h),
@@ -347,7 +372,6 @@ pub fn histograms(title: &str, x_label: &str, samples: &[(String, Vec<f64>)]) ->
             points(xs, ys, step.into_iter())
         );
     }
-    let names: Vec<String> = samples.iter().map(|(n, _)| n.clone()).collect();
     legend(&mut out, &names, HEIGHT - 8.0);
     out.push_str("</svg>");
     out
@@ -365,7 +389,7 @@ pub fn bar_panels(title: &str, plans: &[String], panels: &[BarPanel]) -> String 
     let n = panels.len().max(1) as f64;
     let panel_w = (WIDTH - 16.0) / n;
     let mut out = String::new();
-    open(&mut out, title, WIDTH, HEIGHT);
+    open(&mut out, title, WIDTH, HEIGHT + legend_extra(plans));
     for (p, panel) in panels.iter().enumerate() {
         let x0 = 8.0 + p as f64 * panel_w + 48.0;
         let (w, h) = (panel_w - 60.0, HEIGHT - 40.0 - 56.0);

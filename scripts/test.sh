@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command (README, "Run the tests"; .ci/run calls it).
 # Installs what the tests need on a fresh Debian 12 machine with the Rust
-# toolchain, then checks formatting and lints and runs every test.
+# toolchain and Node.js, then builds the desktop app's UI, checks formatting
+# and lints, runs every test, and drives the real app in a virtual display.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,12 +10,34 @@ cd "$(dirname "$0")/.."
 # clean build on a 2-core machine.
 export CARGO_INCREMENTAL=0
 
+# The desktop app's system libraries, the virtual display and the WebDriver
+# server for WebKitGTK: installed only when missing.
+bash scripts/desktop-deps.sh
+
 for component in rustfmt clippy; do
   if ! rustup component list --installed 2>/dev/null | grep -q "^$component"; then
     rustup component add "$component"
   fi
 done
 
+# The UI first: the app embeds ui/dist at compile time.
+(cd ui && npm ci --no-audit --no-fund && npm run check && npm run build && npm test)
+
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
+
+# End to end: the debug app in a real window under Xvfb, through
+# tauri-driver and WebKitWebDriver.
+TAURI_DRIVER_VERSION=2.1.0
+target_dir="${CARGO_TARGET_DIR:-target}"
+case "$target_dir" in /*) ;; *) target_dir="$PWD/$target_dir" ;; esac
+tools="$target_dir/tools"
+if [ ! -x "$tools/bin/tauri-driver" ]; then
+  cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --root "$tools"
+fi
+cargo build -p creditsim-desktop --locked
+app="$target_dir/debug/creditsim-desktop"
+(cd ui && NO_AT_BRIDGE=1 WEBKIT_DISABLE_COMPOSITING_MODE=1 APP="$app" \
+  TAURI_DRIVER="$tools/bin/tauri-driver" \
+  xvfb-run -a -s "-screen 0 1440x960x24" dbus-run-session -- node --test e2e/app.test.mjs)

@@ -134,13 +134,28 @@ pub fn simulate(
     aborted: &mut Vec<bool>,
     totals: &mut PlanTotals,
 ) {
+    simulate_wallet(ctx, plan, segment, customer, demand, aborted, totals);
+}
+
+/// As [`simulate`], returning the customer's wallet as the horizon left it
+/// (with its journal if the plan's wallet keeps one): the path inspector's
+/// view (`inspect.rs`).
+pub(crate) fn simulate_wallet(
+    ctx: &Context<'_>,
+    plan: &PlanModel,
+    segment: (usize, &Segment),
+    customer: u64,
+    demand: &Demand,
+    aborted: &mut Vec<bool>,
+    totals: &mut PlanTotals,
+) -> Wallet {
     aborted.clear();
     aborted.resize(demand.tasks as usize, false);
     let mut account = Account::open(ctx, plan, segment, customer, demand);
     for call in &demand.calls {
         account.call(call, aborted, totals);
     }
-    account.close(totals);
+    account.close(totals)
 }
 
 /// One customer's wallet and money under one plan. [`simulate`] drives it
@@ -768,7 +783,7 @@ impl<'a> Account<'a> {
     }
 
     /// The horizon ends: everything due is settled, open episodes closed.
-    pub fn close(mut self, totals: &mut PlanTotals) {
+    pub fn close(mut self, totals: &mut PlanTotals) -> Wallet {
         let end = self.ctx.end;
         self.advance(end, totals);
         self.flush_window();
@@ -807,6 +822,7 @@ impl<'a> Account<'a> {
             }
             None => totals.unexhausted_ms += end - self.joined,
         }
+        self.wallet
     }
 }
 

@@ -16,6 +16,8 @@ pub mod catalogue;
 pub mod customer;
 pub mod demand;
 pub mod dist;
+pub mod file;
+pub mod inspect;
 pub mod metrics;
 pub mod path;
 pub mod plan;

@@ -201,6 +201,12 @@ impl PlanModel {
         }
     }
 
+    /// Makes every wallet of this plan keep its journal (the path
+    /// inspector; runs leave it off for speed).
+    pub(crate) fn keep_journal(&mut self) {
+        self.wallet.keep_journal = true;
+    }
+
     /// The wallet config for a customer with `actors` actors and `granted`
     /// credits at sign-up (for percent alerts).
     pub fn wallet_config(&self, actors: u16, granted: Decimal) -> WalletConfig {

@@ -1,0 +1,20 @@
+//! Generates the build-time context (config, capabilities, embedded ui/dist)
+//! and one permission per app command, so the capability file can grant the
+//! window exactly the commands it uses.
+
+const COMMANDS: &[&str] = &[
+    "list_scenarios",
+    "open_scenario",
+    "start_run",
+    "cancel_run",
+    "run_results",
+    "run_charts",
+    "inspect_path",
+    "save_results",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    tauri_build::try_build(attributes).expect("tauri build script");
+}

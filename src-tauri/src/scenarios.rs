@@ -1,0 +1,194 @@
+//! The scenarios the app can run: the six shipped in the repository's
+//! `scenarios/` (embedded at build time, so the app needs no resource
+//! files), and those the user opened through the system dialog.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use sim::scenario::Scenario;
+
+use crate::dto::{PlanInfo, ScenarioInfo};
+use crate::error::{ErrorCode, IpcError, IpcResult};
+use crate::files;
+
+/// The shipped scenarios: file name and text.
+pub const SHIPPED: [(&str, &str); 6] = [
+    (
+        "default-agentic-saas.toml",
+        include_str!("../../scenarios/default-agentic-saas.toml"),
+    ),
+    (
+        "runaway-agents.toml",
+        include_str!("../../scenarios/runaway-agents.toml"),
+    ),
+    (
+        "price-cut-80.toml",
+        include_str!("../../scenarios/price-cut-80.toml"),
+    ),
+    (
+        "intro-price-ends.toml",
+        include_str!("../../scenarios/intro-price-ends.toml"),
+    ),
+    (
+        "leaked-api-key.toml",
+        include_str!("../../scenarios/leaked-api-key.toml"),
+    ),
+    (
+        "enterprise-postpaid-vs-prepaid.toml",
+        include_str!("../../scenarios/enterprise-postpaid-vs-prepaid.toml"),
+    ),
+];
+
+/// The most scenario files kept open at once; opening one more closes the
+/// oldest opened file (shipped scenarios stay).
+pub const MAX_OPENED: usize = 32;
+
+/// A scenario ready to run.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    pub info: ScenarioInfo,
+    pub scenario: Arc<Scenario>,
+}
+
+/// The open scenarios, shipped first.
+#[derive(Debug, Default)]
+pub struct Library {
+    shipped: Vec<Loaded>,
+    opened: Vec<Loaded>,
+    next_file: u32,
+}
+
+impl Library {
+    /// The shipped scenarios, loaded. A shipped scenario that does not load
+    /// is a build defect, caught by the tests.
+    pub fn new() -> Library {
+        let shipped = SHIPPED
+            .iter()
+            .map(|(file, text)| {
+                let stem = file.trim_end_matches(".toml");
+                load_text(
+                    text,
+                    file,
+                    format!("shipped:{stem}"),
+                    file.to_string(),
+                    true,
+                )
+                .expect("shipped scenarios load (tested)")
+            })
+            .collect();
+        Library {
+            shipped,
+            opened: Vec::new(),
+            next_file: 1,
+        }
+    }
+
+    pub fn list(&self) -> Vec<ScenarioInfo> {
+        self.shipped
+            .iter()
+            .chain(&self.opened)
+            .map(|l| l.info.clone())
+            .collect()
+    }
+
+    /// Opens a scenario file the user chose (checked by [`files::scenario_path`]).
+    pub fn open(&mut self, path: &str) -> IpcResult<ScenarioInfo> {
+        let path = files::scenario_path(path)?;
+        let name = path.display().to_string();
+        let text = sim::file::read_text(&path)
+            .map_err(|message| IpcError::new(ErrorCode::Io, format!("{name}: {message}")))?;
+        let id = format!("file:{}", self.next_file);
+        let loaded = load_text(&text, &name, id, name.clone(), false)
+            .map_err(|problems| IpcError::new(ErrorCode::BadScenario, problems.join("\n")))?;
+        self.next_file += 1;
+        if self.opened.len() >= MAX_OPENED {
+            self.opened.remove(0);
+        }
+        self.opened.push(loaded.clone());
+        Ok(loaded.info)
+    }
+
+    pub fn get(&self, id: &str) -> IpcResult<Loaded> {
+        self.shipped
+            .iter()
+            .chain(&self.opened)
+            .find(|l| l.info.id == id)
+            .cloned()
+            .ok_or_else(|| {
+                IpcError::new(
+                    ErrorCode::UnknownScenario,
+                    format!("no open scenario has the id {id:?}; pick one from the list"),
+                )
+            })
+    }
+}
+
+fn load_text(
+    text: &str,
+    name: &str,
+    id: String,
+    file: String,
+    shipped: bool,
+) -> Result<Loaded, Vec<String>> {
+    let scenario = sim::scenario::load(text, name)
+        .map_err(|errors| errors.iter().map(|e| e.to_string()).collect::<Vec<_>>())?;
+    let info = info(
+        &scenario,
+        id,
+        file,
+        header_comment(text),
+        shipped,
+        Path::new(name),
+    );
+    Ok(Loaded {
+        info,
+        scenario: Arc::new(scenario),
+    })
+}
+
+fn info(
+    scenario: &Scenario,
+    id: String,
+    file: String,
+    description: String,
+    shipped: bool,
+    path: &Path,
+) -> ScenarioInfo {
+    let fallback = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    ScenarioInfo {
+        id,
+        name: scenario.name.clone().unwrap_or(fallback),
+        file,
+        description,
+        shipped,
+        paths: scenario.paths,
+        seed: scenario.seed,
+        horizon_days: scenario.horizon_days,
+        plans: scenario
+            .plans
+            .iter()
+            .map(|p| PlanInfo {
+                id: p.id.clone(),
+                name: p.name.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// The comment block a scenario file starts with, without the `#` marks and
+/// rule lines (`# ====`): the shipped scenarios document themselves there.
+pub fn header_comment(text: &str) -> String {
+    let lines: Vec<&str> = text
+        .lines()
+        .take_while(|line| line.trim_start().starts_with('#'))
+        .map(|line| {
+            let body = line.trim_start().trim_start_matches('#');
+            body.strip_prefix(' ').unwrap_or(body).trim_end()
+        })
+        .filter(|line| !line.chars().all(|c| c == '=' || c == '-') || line.is_empty())
+        .collect();
+    lines.join("\n").trim().to_owned()
+}

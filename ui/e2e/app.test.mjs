@@ -1,0 +1,132 @@
+// End-to-end: the real app in a real window (WebKitWebDriver through
+// tauri-driver), driven as a person would. Run by scripts/test.sh under
+// Xvfb; needs APP (the debug binary) and, optionally, TAURI_DRIVER and
+// SCREENSHOT (where to save a screenshot of the results).
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import net from "node:net";
+import { remote } from "webdriverio";
+
+const APP = process.env.APP;
+const DRIVER = process.env.TAURI_DRIVER ?? "tauri-driver";
+const PORT = 4444;
+// A 200-path run of the chosen scenario takes well under this on 2 cores.
+const RUN_TIMEOUT_MS = 10 * 60 * 1000;
+
+let driver;
+let browser;
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+async function waitForPort(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await portOpen(port)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`tauri-driver did not listen on port ${port} within ${timeoutMs} ms`);
+}
+
+before(async () => {
+  assert.ok(APP, "set APP to the path of the debug binary (target/debug/creditsim-desktop)");
+  driver = spawn(DRIVER, ["--port", String(PORT)], { stdio: ["ignore", "inherit", "inherit"] });
+  await waitForPort(PORT, 30_000);
+  browser = await remote({
+    hostname: "127.0.0.1",
+    port: PORT,
+    logLevel: "warn",
+    connectionRetryTimeout: 120_000,
+    capabilities: {
+      "tauri:options": { application: APP },
+      "wdio:enforceWebDriverClassic": true,
+    },
+  });
+});
+
+after(async () => {
+  if (browser) await browser.deleteSession().catch(() => {});
+  if (driver) driver.kill();
+});
+
+async function setField(selector, value) {
+  const field = await browser.$(selector);
+  await field.waitForDisplayed({ timeout: 10_000 });
+  await field.clearValue();
+  await field.setValue(value);
+  assert.equal(await field.getValue(), value);
+}
+
+async function phase() {
+  return (await browser.$("#run-status")).getAttribute("data-phase");
+}
+
+test("lists the shipped scenarios with their descriptions", async () => {
+  const item = await browser.$('[data-scenario="shipped:leaked-api-key"]');
+  await item.waitForDisplayed({ timeout: 30_000 });
+  const all = await browser.$$("[data-scenario]");
+  assert.equal(all.length, 6);
+  assert.match(await item.getText(), /leak/i);
+});
+
+test("runs 200 paths of a shipped scenario and shows the comparison and charts", async () => {
+  await (await browser.$('[data-scenario="shipped:leaked-api-key"]')).click();
+  await setField("#paths", "200");
+  await setField("#seed", "7");
+  await (await browser.$("#run")).click();
+  const table = await browser.$("#comparison");
+  await table.waitForDisplayed({ timeout: RUN_TIMEOUT_MS });
+  assert.equal(await phase(), "finished");
+  const rows = await browser.$$("#comparison tbody tr");
+  assert.ok(rows.length >= 20, `expected a row per metric, got ${rows.length}`);
+  assert.ok((await browser.$$("#comparison td.best")).length > 0, "a best value is marked");
+  const chart = await browser.$("[data-chart] svg");
+  await chart.waitForExist({ timeout: 60_000 });
+  const ids = await browser.$$("[data-chart]").map((c) => c.getAttribute("data-chart"));
+  assert.deepEqual([...ids].sort(), ["balance_fan", "comparison_bars", "exposure_fan", "margin_distribution"]);
+});
+
+test("inspects one customer's path: daily balance and journal", async () => {
+  await (await browser.$("#inspect")).click();
+  const journal = await browser.$("#journal");
+  await journal.waitForDisplayed({ timeout: 60_000 });
+  assert.ok((await browser.$$("#journal tbody tr")).length > 0);
+  assert.ok(await (await browser.$("[data-inspector-chart] svg")).isExisting());
+  if (process.env.SCREENSHOT) {
+    await (await browser.$("#results")).scrollIntoView();
+    await browser.saveScreenshot(process.env.SCREENSHOT);
+  }
+});
+
+test("cancels a long run and stays usable", async () => {
+  await setField("#paths", "100000");
+  await (await browser.$("#run")).click();
+  // Cancel once the run has reported its first batch.
+  await browser.waitUntil(async () => (await browser.$("#cancel")).isEnabled(), { timeout: 60_000 });
+  const asked = Date.now();
+  await (await browser.$("#cancel")).click();
+  await browser.waitUntil(async () => (await phase()) === "cancelled", {
+    timeout: 10_000,
+    interval: 50,
+    timeoutMsg: "the run did not stop within 10 s of Cancel",
+  });
+  const took = Date.now() - asked;
+  // The backend stops within a second (Rust test); this adds WebDriver round trips.
+  assert.ok(took < 5_000, `cancel took ${took} ms`);
+  assert.ok(await (await browser.$("#run")).isEnabled(), "Run is enabled again");
+  // Usable after: a short run of another scenario completes.
+  await (await browser.$('[data-scenario="shipped:price-cut-80"]')).click();
+  await setField("#paths", "50");
+  await (await browser.$("#run")).click();
+  await browser.waitUntil(async () => (await phase()) === "finished", { timeout: RUN_TIMEOUT_MS });
+  await (await browser.$("#comparison")).waitForDisplayed({ timeout: 60_000 });
+});

@@ -1,0 +1,146 @@
+// Generated from src-tauri/src/dto.rs and error.rs by ts-rs; do not edit.
+// Regenerate: UPDATE_BINDINGS=1 cargo test -p creditsim-desktop --test it bindings
+
+/**
+ * What went wrong, as a stable code the UI can switch on.
+ */
+export type ErrorCode = "bad_path" | "io" | "bad_scenario" | "unknown_scenario" | "unknown_run" | "run_not_finished" | "bad_options" | "busy" | "cancelled" | "charts" | "ipc";
+
+/**
+ * An error for the UI: a code and a message for the person.
+ */
+export type IpcError = { code: ErrorCode, message: string, };
+
+/**
+ * A scenario the app can run: shipped with the app or opened from a file.
+ */
+export type ScenarioInfo = { 
+/**
+ * `shipped:<file stem>` or `file:<n>`; what `start_run` takes.
+ */
+id: string, name: string, 
+/**
+ * The file name (shipped) or the full path (opened).
+ */
+file: string, 
+/**
+ * The scenario's header comment, as written.
+ */
+description: string, shipped: boolean, 
+/**
+ * The scenario's own defaults.
+ */
+paths: number, seed: number, horizon_days: number, plans: Array<PlanInfo>, };
+
+export type PlanInfo = { id: string, name: string | null, };
+
+/**
+ * What to run. Unset fields take the scenario's defaults.
+ */
+export type RunRequest = { scenario: string, paths: number | null, seed: number | null, 
+/**
+ * A fraction: 0.01 for 1%.
+ */
+precision: number | null, };
+
+/**
+ * A plan's running estimate of mean gross margin.
+ */
+export type Estimate = { plan: string, mean: number, ci95: [number, number] | null, };
+
+/**
+ * What the run's channel carries, in order: progress after each batch,
+ * then exactly one of finished, failed or cancelled.
+ */
+export type RunEvent = { "kind": "progress", run_id: number, paths_done: number, paths_max: number, 
+/**
+ * Measured by the shell over the whole run so far.
+ */
+paths_per_second: number, 
+/**
+ * At the current rate, to the most paths the run may take.
+ */
+seconds_left: number | null, estimates: Array<Estimate>, } | { "kind": "finished", run_id: number, paths: number, seconds: number, } | { "kind": "failed", run_id: number, error: IpcError, } | { "kind": "cancelled", run_id: number, };
+
+/**
+ * Which way is better for a metric, so the UI can mark the best plan.
+ */
+export type Better = "higher" | "lower" | "neither";
+
+/**
+ * One plan's value of one metric across paths.
+ */
+export type MetricCell = { mean: number, ci95: [number, number] | null, p05: number, p50: number, p95: number, };
+
+/**
+ * One row of the comparison table: a metric, one cell per plan in plan order.
+ */
+export type MetricRow = { name: string, label: string, 
+/**
+ * `currency`, `percent`, `count`, `hours`, `days`, `probability`.
+ */
+unit: string, better: Better, cells: Array<MetricCell>, };
+
+/**
+ * A finished run's comparison.
+ */
+export type RunResults = { run_id: number, scenario: string, seed: number, paths: number, 
+/**
+ * `paths` or `precision`.
+ */
+stopped_by: string, precision: number | null, horizon_days: number, plans: Array<PlanInfo>, rows: Array<MetricRow>, };
+
+/**
+ * A chart as an SVG document, shown in an element with `data-chart="<id>"`.
+ */
+export type ChartDto = { id: string, title: string, svg: string, };
+
+/**
+ * Which journal entries the inspector wants.
+ */
+export type JournalFilter = "all" | "rejected" | "grants";
+
+export type InspectRequest = { run_id: number, 
+/**
+ * Index into the run's plans.
+ */
+plan: number, 
+/**
+ * A path the run simulated: 0 to paths - 1.
+ */
+path: number, 
+/**
+ * Index into the path's customers (`Inspection::customers`).
+ */
+customer: number, filter: JournalFilter, offset: number, limit: number, };
+
+export type CustomerDto = { index: number, segment: string, joined_day: number, agents: number, };
+
+export type JournalEntryDto = { 
+/**
+ * Days since the horizon's start, with a fraction.
+ */
+day: number, kind: string, grant: string | null, usage: number | null, 
+/**
+ * Credits, exact.
+ */
+amount: string | null, reason: string | null, };
+
+export type GrantDto = { id: string, kind: string, drawn: string, };
+
+/**
+ * One customer of one path under one plan, simulated again with its journal.
+ */
+export type Inspection = { plan: string, path: number, customer: CustomerDto, 
+/**
+ * Every customer on the path, to pick from.
+ */
+customers: Array<CustomerDto>, 
+/**
+ * End-of-day available balance, credits, one per horizon day.
+ */
+daily_available: Array<number>, 
+/**
+ * The daily balance as an SVG line chart.
+ */
+balance_svg: string, grants: Array<GrantDto>, entries_total: number, entries_by_kind: Array<[string, number]>, matching: number, offset: number, entries: Array<JournalEntryDto>, };

@@ -1,0 +1,51 @@
+// How numbers are shown: the table's units, rates and durations.
+
+/** Thousands separators, no decimals from 1,000 up; two decimals below. */
+export function money(value: number): string {
+  if (!Number.isFinite(value)) return "–";
+  if (Math.abs(value) < 1000) return value.toFixed(2);
+  return Math.round(value).toLocaleString("en-US");
+}
+
+/** A metric value in its unit (as the Rust DTO names units). */
+export function formatValue(unit: string, value: number): string {
+  if (!Number.isFinite(value)) return "–";
+  switch (unit) {
+    case "currency":
+      return money(value);
+    case "percent":
+      return `${value.toFixed(1)}%`;
+    case "probability":
+      return `${(value * 100).toFixed(1)}%`;
+    case "count":
+      return Math.abs(value) >= 1000 ? money(value) : value.toFixed(1);
+    default:
+      return value.toFixed(1);
+  }
+}
+
+/** "mean [lo, hi]", or the mean alone when there is no interval. */
+export function formatCell(unit: string, mean: number, ci95: [number, number] | null): string {
+  const value = formatValue(unit, mean);
+  return ci95 ? `${value} [${formatValue(unit, ci95[0])}, ${formatValue(unit, ci95[1])}]` : value;
+}
+
+/** Seconds as "1 h 02 min", "3 min 05 s" or "42 s". */
+export function duration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return "–";
+  const s = Math.round(seconds);
+  if (s >= 3600) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
+  if (s >= 60) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
+  return `${s} s`;
+}
+
+export function rate(pathsPerSecond: number): string {
+  if (!Number.isFinite(pathsPerSecond) || pathsPerSecond <= 0) return "–";
+  return pathsPerSecond >= 10 ? `${pathsPerSecond.toFixed(0)} paths/s` : `${pathsPerSecond.toFixed(2)} paths/s`;
+}
+
+/** The first paragraph of a scenario's description (its title lines), for the list. */
+export function summary(description: string): string {
+  const first = description.split(/\n\s*\n/)[0] ?? "";
+  return first.replace(/\s+/g, " ").trim();
+}

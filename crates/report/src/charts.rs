@@ -666,7 +666,9 @@ fn draw_fans<DB: DrawingBackend>(
     for ((plan, q), panel) in run.plans.iter().zip(&bands).zip(&panels) {
         let mut chart = ChartBuilder::on(panel)
             .margin(12)
-            .caption(plan_label(plan), (FAMILY, 17))
+            // The id only: a panel is a third of the page wide, and the
+            // legend and tables give each plan's full name.
+            .caption(&plan.id, (FAMILY, 17))
             .x_label_area_size(50)
             .y_label_area_size(76)
             .build_cartesian_2d(0f64..(days.max(2) - 1) as f64, y0..y1)

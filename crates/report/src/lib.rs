@@ -34,6 +34,7 @@ pub mod frames;
 mod html;
 mod memo;
 mod pdf;
+pub mod study;
 pub mod write;
 mod xlsx;
 

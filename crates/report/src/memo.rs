@@ -4,7 +4,7 @@
 //! sensitivity study and the method notes. The PDF, HTML and XLSX writers
 //! lay out the same [`Memo`], so the three files never disagree.
 
-use polars::prelude::{Float64Chunked, NewChunkedArray};
+use polars::prelude::Float64Chunked;
 use sim::metrics::{self, METRICS, Unit};
 use sim::run::{RunOutput, StoppedBy};
 use sim::stats::Tail;
@@ -401,13 +401,20 @@ fn flatten(path: &str, value: &toml::Value, out: &mut Vec<(String, String)>) {
             }
         }
         Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_table) => {
+            // An element is named by its id (or model) and always spread
+            // over its fields, so every number has its own row.
             for (i, item) in items.iter().enumerate() {
-                let label = item
-                    .get("id")
-                    .or_else(|| item.get("model"))
-                    .and_then(Value::as_str)
-                    .map_or(format!("{path}[{i}]"), |id| format!("{path}[{id}]"));
-                flatten(&label, item, out);
+                let name = ["id", "model"]
+                    .into_iter()
+                    .find_map(|key| item.get(key).and_then(Value::as_str).map(|id| (key, id)));
+                let label = name.map_or(format!("{path}[{i}]"), |(_, id)| format!("{path}[{id}]"));
+                let Value::Table(fields) = item else { continue };
+                for (key, v) in fields {
+                    if name.is_some_and(|(named_by, _)| named_by == key) {
+                        continue;
+                    }
+                    flatten(&format!("{label}.{key}"), v, out);
+                }
             }
         }
         Value::String(s) => out.push((path.to_owned(), s.clone())),

@@ -213,7 +213,7 @@ fn format(unit: Unit, value: f64) -> String {
 }
 
 /// Whole units with thousands separators above 1,000; cents below.
-fn money(value: f64) -> String {
+pub(super) fn money(value: f64) -> String {
     if value.abs() < 1000.0 {
         return format!("{value:.2}");
     }

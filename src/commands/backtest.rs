@@ -133,8 +133,9 @@ fn tables(output: &BacktestOutput) -> String {
     let _ = writeln!(out, "{daily}");
     let _ = writeln!(
         out,
-        "Exact replay, no Monte Carlo: every row is one call; timestamps shifted by {:.3} days to the scenario's start date.",
-        output.shift_ms as f64 / 86_400_000.0
+        "Exact replay, no Monte Carlo: every row is one call; timestamps shifted by {:.3} days to the scenario's start date; payment defaults and reactions drawn from seed {}.",
+        output.shift_ms as f64 / 86_400_000.0,
+        output.seed
     );
     out
 }

@@ -13,6 +13,7 @@ use sim::backtest::{BacktestOptions, BacktestOutput, Customers};
 use sim::metrics::{METRICS, Unit};
 use sim::trace::{Columns, Format};
 
+use super::run::money;
 use super::trace::{bad_input, open};
 use super::{print_json, print_text};
 
@@ -132,8 +133,9 @@ fn tables(output: &BacktestOutput) -> String {
     let _ = writeln!(out, "{daily}");
     let _ = writeln!(
         out,
-        "Exact replay, no Monte Carlo: every row is one call; timestamps shifted by {:.3} days to the scenario's start date.",
-        output.shift_ms as f64 / 86_400_000.0
+        "Exact replay, no Monte Carlo: every row is one call; timestamps shifted by {:.3} days to the scenario's start date; payment defaults and reactions drawn from seed {}.",
+        output.shift_ms as f64 / 86_400_000.0,
+        output.seed
     );
     out
 }
@@ -154,25 +156,5 @@ fn format(unit: Unit, value: f64) -> String {
         Unit::Percent => format!("{value:.1}%"),
         Unit::Count => format!("{value:.0}"),
         Unit::Hours | Unit::Days => format!("{value:.2}"),
-    }
-}
-
-/// Cents below 1,000; whole units with thousands separators above.
-fn money(value: f64) -> String {
-    if value.abs() < 1000.0 {
-        return format!("{value:.2}");
-    }
-    let whole = format!("{:.0}", value.abs());
-    let mut grouped = String::new();
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    if value < 0.0 {
-        format!("-{grouped}")
-    } else {
-        grouped
     }
 }

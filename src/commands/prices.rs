@@ -363,7 +363,10 @@ fn changes(model: &CatalogueModel, current: Option<&PriceEntry>) -> String {
         let in_force = current.is_some_and(|c| std::ptr::eq(c, entry));
         let when = match (&entry.from, &entry.time_of_day) {
             (Some(from), _) => format!("from {from}"),
-            (None, Some(window)) => format!("{}-{} UTC", window.start, window.end),
+            (None, Some(window)) => format!("{} to {}", window.start, window.end),
+            (None, None) if model.prices.iter().any(|e| e.time_of_day.is_some()) => {
+                "other hours".to_owned()
+            }
             (None, None) if model.prices.len() > 1 => "undated".to_owned(),
             (None, None) => String::new(),
         };

@@ -5,13 +5,12 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Args;
-use sim::run::{RunOptions, RunOutput};
+use sim::run::RunOutput;
 
-use super::run::{Bar, parse_precision};
+use super::run::{RunSettings, simulate};
 use super::{EXIT_BAD_INPUT, EXIT_OUTPUT_FAILED};
 
 #[derive(Args)]
@@ -21,19 +20,8 @@ pub struct ReportArgs {
     /// The directory to write the report into (created if missing).
     #[arg(long)]
     out: PathBuf,
-    /// Paths to run (with --precision, the most to run); default the scenario's.
-    #[arg(long)]
-    paths: Option<usize>,
-    /// Seed of every random stream; default the scenario's.
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Worker threads; default one per core. Results do not depend on it.
-    #[arg(long)]
-    threads: Option<usize>,
-    /// Keep adding paths until every plan's mean gross margin is known to
-    /// within this much at the 95% level: `1%` or `0.01`.
-    #[arg(long, value_parser = parse_precision)]
-    precision: Option<f64>,
+    #[command(flatten)]
+    settings: RunSettings,
     /// Replace a report already in the directory.
     #[arg(long)]
     force: bool,
@@ -45,15 +33,7 @@ pub fn run(args: ReportArgs) -> ExitCode {
         Ok(read) => read,
         Err(code) => return code,
     };
-    let options = RunOptions {
-        paths: args.paths,
-        seed: args.seed,
-        threads: args.threads,
-        precision: args.precision,
-    };
-    let bar = Bar::new(options.paths.unwrap_or(scenario.paths as usize));
-    let output = sim::run::run(&scenario, &options, &bar, &AtomicBool::new(false));
-    bar.bar.finish_and_clear();
+    let output = simulate(&scenario, &args.settings);
     match output {
         Ok(output) => write(&output, &text, &args.scenario, &args.out, args.force),
         Err(error) => {

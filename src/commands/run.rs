@@ -11,14 +11,14 @@ use clap::Args;
 use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 use indicatif::{ProgressBar, ProgressStyle};
 use sim::metrics::{METRICS, Unit};
-use sim::run::{Progress, RunOptions, RunOutput, Update};
+use sim::run::{Progress, RunError, RunOptions, RunOutput, Update};
+use sim::scenario::Scenario;
 
 use super::{EXIT_BAD_INPUT, print_json, print_text};
 
+/// How many paths, which seed, how many threads: shared by `run` and `report`.
 #[derive(Args)]
-pub struct RunArgs {
-    /// The scenario file (TOML, `version = 1`); see docs/scenario-format.md.
-    scenario: PathBuf,
+pub(super) struct RunSettings {
     /// Paths to run (with --precision, the most to run); default the scenario's.
     #[arg(long)]
     paths: Option<usize>,
@@ -32,6 +32,28 @@ pub struct RunArgs {
     /// within this much at the 95% level: `1%` or `0.01`.
     #[arg(long, value_parser = parse_precision)]
     precision: Option<f64>,
+}
+
+/// Runs `scenario` with a progress bar on stderr, cleared when it ends.
+pub(super) fn simulate(scenario: &Scenario, settings: &RunSettings) -> Result<RunOutput, RunError> {
+    let options = RunOptions {
+        paths: settings.paths,
+        seed: settings.seed,
+        threads: settings.threads,
+        precision: settings.precision,
+    };
+    let bar = Bar::new(options.paths.unwrap_or(scenario.paths as usize));
+    let output = sim::run::run(scenario, &options, &bar, &AtomicBool::new(false));
+    bar.bar.finish_and_clear();
+    output
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// The scenario file (TOML, `version = 1`); see docs/scenario-format.md.
+    scenario: PathBuf,
+    #[command(flatten)]
+    settings: RunSettings,
     /// Print one JSON document instead of the table.
     #[arg(long)]
     json: bool,
@@ -50,15 +72,7 @@ pub fn run(args: RunArgs) -> ExitCode {
         Ok(read) => read,
         Err(code) => return code,
     };
-    let options = RunOptions {
-        paths: args.paths,
-        seed: args.seed,
-        threads: args.threads,
-        precision: args.precision,
-    };
-    let bar = Bar::new(options.paths.unwrap_or(scenario.paths as usize));
-    let output = sim::run::run(&scenario, &options, &bar, &AtomicBool::new(false));
-    bar.bar.finish_and_clear();
+    let output = simulate(&scenario, &args.settings);
     if let (Ok(output), Some(dir)) = (&output, &args.report) {
         let written = super::report::write(output, &text, &args.scenario, dir, args.force);
         if written != ExitCode::SUCCESS {
@@ -75,7 +89,7 @@ pub fn run(args: RunArgs) -> ExitCode {
     }
 }
 
-pub(super) fn parse_precision(text: &str) -> Result<f64, String> {
+fn parse_precision(text: &str) -> Result<f64, String> {
     let (number, scale) = match text.strip_suffix('%') {
         Some(percent) => (percent, 0.01),
         None => (text, 1.0),
@@ -90,13 +104,13 @@ pub(super) fn parse_precision(text: &str) -> Result<f64, String> {
 
 /// The progress bar: paths done, paths per second, time left, and the
 /// running estimate of each plan's mean gross margin.
-pub(super) struct Bar {
-    pub(super) bar: ProgressBar,
+struct Bar {
+    bar: ProgressBar,
     started: Instant,
 }
 
 impl Bar {
-    pub(super) fn new(paths: usize) -> Bar {
+    fn new(paths: usize) -> Bar {
         let bar = ProgressBar::new(paths as u64);
         bar.set_style(
             ProgressStyle::with_template(
@@ -213,7 +227,7 @@ fn format(unit: Unit, value: f64) -> String {
 }
 
 /// Whole units with thousands separators above 1,000; cents below.
-fn money(value: f64) -> String {
+pub(super) fn money(value: f64) -> String {
     if value.abs() < 1000.0 {
         return format!("{value:.2}");
     }

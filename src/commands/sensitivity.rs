@@ -20,6 +20,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use sim::run::Update;
 use sim::sensitivity::VariantProgress;
 
+use super::run::money;
 use super::{EXIT_BAD_INPUT, print_json, print_text};
 
 #[derive(Args)]
@@ -323,26 +324,6 @@ fn tables(analysis: &Sensitivity, seconds: f64) -> String {
         analysis.paths
     ));
     out
-}
-
-/// Whole units with thousands separators from 1,000; cents below.
-pub(super) fn money(value: f64) -> String {
-    if value.abs() < 1000.0 {
-        return format!("{value:.2}");
-    }
-    let whole = format!("{:.0}", value.abs());
-    let mut grouped = String::new();
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    if value < 0.0 {
-        format!("-{grouped}")
-    } else {
-        grouped
-    }
 }
 
 pub(super) fn right(text: String) -> Cell {

@@ -13,7 +13,8 @@ use comfy_table::{Cell, Table, presets::UTF8_FULL_CONDENSED};
 use sim::sensitivity::{DEFAULT_PATHS, Objective};
 use sim::sweep::{AxisSpec, Sweep, SweepOptions};
 
-use super::sensitivity::{VariantBar, money, report, right};
+use super::run::money;
+use super::sensitivity::{VariantBar, report, right};
 use super::{print_json, print_text};
 
 #[derive(Args)]

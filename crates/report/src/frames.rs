@@ -11,7 +11,7 @@
 use polars::prelude::*;
 use sim::metrics::{METRICS, Unit};
 use sim::run::RunOutput;
-use sim::stats::Tail;
+use sim::stats::{Tail, t_quantile_975};
 
 use crate::ReportError;
 
@@ -266,58 +266,4 @@ fn worst_five_percent_mean<'a>(worst_first: impl ExactSizeIterator<Item = &'a f6
     let whole_sum: f64 = values.by_ref().take(whole).sum();
     let boundary = values.next().map_or(0.0, |&x| remainder as f64 * x);
     (20.0 * whole_sum + boundary) / n as f64
-}
-
-/// Student's t quantile at 0.975 for 1 to 30 degrees of freedom (the table
-/// `sim::stats` uses, computed with mpmath at 40 digits).
-const T_975: [f64; 30] = [
-    12.706_204_736_174_705,
-    4.302_652_729_749_464,
-    3.182_446_305_283_709_5,
-    2.776_445_105_197_794_3,
-    2.570_581_835_636_315_5,
-    2.446_911_851_144_97,
-    2.364_624_251_592_785_3,
-    2.306_004_135_204_166_7,
-    2.262_157_162_798_205_3,
-    2.228_138_851_986_275,
-    2.200_985_160_091_639_7,
-    2.178_812_829_667_229,
-    2.160_368_656_462_792_6,
-    2.144_786_687_917_804,
-    2.131_449_545_559_775_5,
-    2.119_905_299_221_254_6,
-    2.109_815_577_833_317,
-    2.100_922_040_241_038_7,
-    2.093_024_054_408_309_6,
-    2.085_963_447_265_865,
-    2.079_613_844_727_680_4,
-    2.073_873_067_904_026_3,
-    2.068_657_610_419_048_6,
-    2.063_898_561_628_026,
-    2.059_538_552_753_297_7,
-    2.055_529_438_642_873,
-    2.051_830_516_480_285_5,
-    2.048_407_141_795_245,
-    2.045_229_642_132_704_3,
-    2.042_272_456_301_238,
-];
-
-/// Student's t quantile at 0.975 with `df >= 1`: the table, then the
-/// Cornish-Fisher expansion to the fourth order in `1 / df` (Abramowitz and
-/// Stegun 26.7.5), within 3e-8 from 31 degrees of freedom on.
-pub fn t_quantile_975(df: usize) -> f64 {
-    if df == 0 {
-        return f64::NAN;
-    }
-    if df <= T_975.len() {
-        return T_975[df - 1];
-    }
-    let z = 1.959_963_984_540_054;
-    let (z2, v) = (z * z, df as f64);
-    let g1 = z * (z2 + 1.0) / 4.0;
-    let g2 = z * ((5.0 * z2 + 16.0) * z2 + 3.0) / 96.0;
-    let g3 = z * (((3.0 * z2 + 19.0) * z2 + 17.0) * z2 - 15.0) / 384.0;
-    let g4 = z * ((((79.0 * z2 + 776.0) * z2 + 1482.0) * z2 - 1920.0) * z2 - 945.0) / 92160.0;
-    z + (g1 + (g2 + (g3 + g4 / v) / v) / v) / v
 }

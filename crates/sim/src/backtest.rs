@@ -79,6 +79,8 @@ pub struct BacktestOutput {
     pub scenario: Option<String>,
     /// The billing currency money metrics are in.
     pub currency: String,
+    /// The scenario's seed: the streams of payment defaults and reactions.
+    pub seed: u64,
     pub trace: String,
     pub rows: u64,
     pub customers: u64,
@@ -228,6 +230,7 @@ pub fn backtest<R: Read + Seek>(
     Ok(BacktestOutput {
         scenario: scenario.name.clone(),
         currency: scenario.currency.clone(),
+        seed: scenario.seed,
         trace: file.to_owned(),
         rows: scan.rows,
         customers: scan.customer_count,
@@ -594,6 +597,7 @@ impl BacktestOutput {
         json!({
             "scenario": self.scenario,
             "currency": self.currency,
+            "seed": self.seed,
             "trace": self.trace,
             "rows": self.rows,
             "customers": self.customers,

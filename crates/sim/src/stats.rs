@@ -383,7 +383,7 @@ const T_975: [f64; 30] = [
 /// table up to 30, then the Cornish-Fisher expansion in `1 / df` to the
 /// fourth order (Abramowitz and Stegun 26.7.5), within 3e-8 of the exact
 /// value from 31 on and closer as `df` grows.
-fn t_quantile_975(df: usize) -> f64 {
+pub fn t_quantile_975(df: usize) -> f64 {
     debug_assert!(df >= 1);
     if df <= T_975.len() {
         return T_975[df - 1];

@@ -195,13 +195,26 @@ impl ImportReport {
                 models.join("; ")
             }
         ));
+        const PATHS_SHOWN: usize = 50;
+        let mut paths: Vec<String> = self
+            .unknown_fields
+            .iter()
+            .take(PATHS_SHOWN)
+            .cloned()
+            .collect();
+        if self.unknown_fields.len() > PATHS_SHOWN {
+            paths.push(format!(
+                "and {} more",
+                self.unknown_fields.len() - PATHS_SHOWN
+            ));
+        }
         lines.push(format!(
             "{} unknown fields (kept): {}",
             self.unknown_fields.len(),
-            if self.unknown_fields.is_empty() {
+            if paths.is_empty() {
                 "none".to_owned()
             } else {
-                self.unknown_fields.join(", ")
+                paths.join(", ")
             }
         ));
         let mut text = lines.join("\n");

@@ -465,7 +465,7 @@ impl CatalogueModel {
         if let Some(entry) = self.prices.iter().find(|e| e.time_of_day.is_some()) {
             let window = entry.time_of_day.as_ref().expect("found by it");
             return Err(format!(
-                "has time-of-day prices ({} to {} UTC), which the simulator does not model",
+                "has time-of-day prices ({} to {}), which the simulator does not model",
                 window.start, window.end
             ));
         }

@@ -312,3 +312,27 @@ price_per_credit = "0.01"
     assert_eq!(agents, 3.0);
     assert!((loaded.tasks.per_agent_per_day * agents - per_day).abs() < 1e-3);
 }
+
+#[test]
+fn timestamps_in_every_documented_form() {
+    use sim::trace::parse_timestamp;
+    // 2023-11-16 18:17:03.97996 UTC.
+    let us = 1_700_158_623_979_960;
+    assert_eq!(parse_timestamp("2023-11-16 18:17:03.9799600"), Some(us));
+    assert_eq!(parse_timestamp("2023-11-16T18:17:03.97996"), Some(us));
+    assert_eq!(parse_timestamp("2023-11-16T19:17:03.97996+01:00"), Some(us));
+    assert_eq!(parse_timestamp("1700158623.97996"), Some(us));
+    assert_eq!(parse_timestamp("2023-11-16"), None);
+    assert_eq!(parse_timestamp(""), None);
+}
+
+/// Ties: values 1, 1, 2 against the uniform distribution on [0, 3]. The
+/// empirical function jumps from 0 to 2/3 at 1 (where F = 1/3) and to 1 at
+/// 2 (where F = 2/3): the largest gap is 1/3, on either side of each jump.
+#[test]
+fn ks_distance_compares_both_sides_of_tied_jumps() {
+    let d = ks_distance(&[1.0, 1.0, 2.0], |x| (x / 3.0).clamp(0.0, 1.0));
+    assert!((d - 1.0 / 3.0).abs() < 1e-15, "{d}");
+    let d = ks_distance(&[1.0, 1.0, 1.0], |x| (x / 3.0).clamp(0.0, 1.0));
+    assert!((d - 2.0 / 3.0).abs() < 1e-15, "{d}");
+}

@@ -12,7 +12,7 @@ use crate::dto::{
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::runs::{Runs, Sink};
 use crate::scenarios::Library;
-use crate::{charts, files, runs, svg};
+use crate::{charts, files, runs};
 
 /// Everything the window can reach.
 pub struct App {
@@ -102,7 +102,7 @@ impl App {
             seen.customer.index, seen.customer.segment, seen.plan, seen.path
         );
         Ok(Inspection {
-            balance_svg: svg::line_chart(&title, "available (credits)", &seen.daily_available),
+            balance_svg: charts::balance(title, &seen.daily_available)?,
             plan: seen.plan,
             path: request.path,
             customer: customer(&seen.customer),

@@ -1,5 +1,6 @@
 //! The dashboard's charts, as SVG documents: margin distributions, exposure
-//! and balance fan charts, comparison bars.
+//! and balance fan charts, comparison bars, and the path inspector's daily
+//! balance.
 //!
 //! The report crate draws them (`report::charts`), so the dashboard shows
 //! exactly the charts a report prints.
@@ -21,4 +22,16 @@ pub fn all(output: &RunOutput) -> IpcResult<Vec<ChartDto>> {
             svg: chart.svg,
         })
         .collect())
+}
+
+/// One customer's daily available balance, for the path inspector.
+pub fn balance(title: String, daily_available: &[f64]) -> IpcResult<String> {
+    let series = report::charts::DailySeries {
+        title,
+        y_label: "Available balance (credits)".into(),
+        values: daily_available.to_vec(),
+    };
+    report::charts::daily(&series)
+        .map(|chart| chart.svg)
+        .map_err(|error| IpcError::new(ErrorCode::Charts, error.to_string()))
 }

@@ -13,7 +13,6 @@ pub mod error;
 pub mod files;
 pub mod runs;
 pub mod scenarios;
-pub mod svg;
 
 /// Opens the window and runs until it is closed.
 pub fn run() {

@@ -3,8 +3,9 @@
 //! files), and those the user opened through the system dialog.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use sim::catalogue::Catalogue;
 use sim::scenario::Scenario;
 
 use crate::dto::{PlanInfo, ScenarioInfo};
@@ -39,6 +40,18 @@ pub const SHIPPED: [(&str, &str); 6] = [
     ),
 ];
 
+/// The price catalogue the shipped scenarios that price models from it pin
+/// (`[catalogue] file = "../data/catalogue.json"`), embedded with them.
+const SHIPPED_CATALOGUE: &str = include_str!("../../data/catalogue.json");
+
+/// The embedded catalogue, parsed once, when a shipped scenario first needs it.
+fn shipped_catalogue() -> &'static Catalogue {
+    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+    CATALOGUE.get_or_init(|| {
+        Catalogue::parse(SHIPPED_CATALOGUE).expect("the shipped catalogue parses (tested)")
+    })
+}
+
 /// The most scenario files kept open at once; opening one more closes the
 /// oldest opened file (shipped scenarios stay).
 pub const MAX_OPENED: usize = 32;
@@ -66,8 +79,10 @@ impl Library {
             .iter()
             .map(|(file, text)| {
                 let stem = file.trim_end_matches(".toml");
+                let catalogue = sim::scenario::catalogue_file(text).map(|_| shipped_catalogue());
                 load_text(
                     text,
+                    catalogue,
                     file,
                     format!("shipped:{stem}"),
                     file.to_string(),
@@ -97,8 +112,15 @@ impl Library {
         let name = path.display().to_string();
         let text = sim::file::read_text(&path)
             .map_err(|message| IpcError::new(ErrorCode::Io, format!("{name}: {message}")))?;
+        let catalogue = match sim::file::read_catalogue_for(&text, &path) {
+            None => None,
+            Some(Ok(catalogue)) => Some(catalogue),
+            Some(Err(problems)) => {
+                return Err(IpcError::new(ErrorCode::BadScenario, problems.join("\n")));
+            }
+        };
         let id = format!("file:{}", self.next_file);
-        let loaded = load_text(&text, &name, id, name.clone(), false)
+        let loaded = load_text(&text, catalogue.as_ref(), &name, id, name.clone(), false)
             .map_err(|problems| IpcError::new(ErrorCode::BadScenario, problems.join("\n")))?;
         self.next_file += 1;
         if self.opened.len() >= MAX_OPENED {
@@ -125,12 +147,13 @@ impl Library {
 
 fn load_text(
     text: &str,
+    catalogue: Option<&Catalogue>,
     name: &str,
     id: String,
     file: String,
     shipped: bool,
 ) -> Result<Loaded, Vec<String>> {
-    let scenario = sim::scenario::load(text, name)
+    let scenario = sim::scenario::load_with_catalogue(text, name, catalogue)
         .map_err(|errors| errors.iter().map(|e| e.to_string()).collect::<Vec<_>>())?;
     let info = info(
         &scenario,

@@ -163,33 +163,31 @@ fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// The catalogue at `path`, or the exit code after its problems are printed.
 fn read_catalogue(path: &Path) -> Result<Catalogue, ExitCode> {
-    let text = read_text(path).map_err(|message| {
-        bad(
-            path,
-            format!(
-                "{message} (build it with `creditsim prices import data/genai-prices/data.json`, \
+    sim::file::read_catalogue(path).map_err(|lines| catalogue_problems(path, &lines))
+}
+
+/// Prints a catalogue's problems; a file that cannot be read gets the hint
+/// of how to build one.
+fn catalogue_problems(path: &Path, lines: &[String]) -> ExitCode {
+    let unreadable = !path.is_file();
+    for line in lines {
+        if unreadable {
+            eprintln!(
+                "{line} (build it with `creditsim prices import data/genai-prices/data.json`, \
                  or name another with --catalogue or ${CATALOGUE_ENV})"
-            ),
-        )
-    })?;
-    Catalogue::parse(&text).map_err(|problems| {
-        for problem in &problems {
-            eprintln!("{}: {problem}", path.display());
+            );
+        } else {
+            eprintln!("{line}");
         }
-        ExitCode::from(EXIT_BAD_INPUT)
-    })
+    }
+    ExitCode::from(EXIT_BAD_INPUT)
 }
 
 /// Reads the scenario at `path` and, when it has a `[catalogue]` table, the
-/// catalogue it names (relative to the scenario file). Problems are printed
-/// on stderr and give the bad-input exit code. Every command that runs a
-/// scenario file reads it through here.
-pub fn read_scenario(path: &Path) -> Result<Scenario, ExitCode> {
-    read_scenario_and_text(path).map(|(scenario, _)| scenario)
-}
-
-/// [`read_scenario`], also returning the file's text (a report keeps an
-/// exact copy of it).
+/// catalogue it names (relative to the scenario file), returning the
+/// scenario and the file's text (a report keeps an exact copy of it).
+/// Problems are printed on stderr and give the bad-input exit code. Every
+/// command that runs a scenario file reads it through here.
 pub fn read_scenario_and_text(path: &Path) -> Result<(Scenario, String), ExitCode> {
     let name = path.display().to_string();
     let (text, catalogue) = read_scenario_source(path)?;
@@ -209,29 +207,21 @@ pub fn read_scenario_and_text(path: &Path) -> Result<(Scenario, String), ExitCod
 /// before loading it (`sensitivity`, `sweep`).
 pub fn read_scenario_source(path: &Path) -> Result<(String, Option<Catalogue>), ExitCode> {
     let text = read_text(path).map_err(|message| bad(path, message))?;
-    let catalogue = match sim::scenario::catalogue_file(&text) {
-        Some(file) => {
-            let dir = path.parent().unwrap_or_else(|| Path::new(""));
-            Some(read_catalogue(&dir.join(file))?)
-        }
+    let catalogue = match sim::file::read_catalogue_for(&text, path) {
         None => None,
+        Some(Ok(catalogue)) => Some(catalogue),
+        Some(Err(lines)) => {
+            let dir = path.parent().unwrap_or_else(|| Path::new(""));
+            let file = sim::scenario::catalogue_file(&text).unwrap_or_default();
+            return Err(catalogue_problems(&dir.join(file), &lines));
+        }
     };
     Ok((text, catalogue))
 }
 
-/// Today's date, UTC, from the system clock (the shell may read it).
-fn today() -> Date {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400);
-    Date::parse("1970-01-01")
-        .and_then(|epoch| epoch.plus_days(days))
-        .expect("today is a representable date")
-}
-
 fn list(args: &ListArgs) -> ExitCode {
     let date = match args.date.as_deref() {
-        None => today(),
+        None => super::today(),
         Some(text) => match Date::parse(text) {
             Some(date) => date,
             None => {

@@ -82,6 +82,23 @@ pub enum Figure<'a> {
     ComparisonBars(&'a RunOutput),
     Tornado(&'a Tornado),
     Heatmap(&'a Heatmap),
+    Daily(&'a DailySeries),
+}
+
+/// One daily series drawn as a line: the path inspector's balance of one
+/// customer under one plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DailySeries {
+    pub title: String,
+    /// The y axis description with its unit: `Available balance (credits)`.
+    pub y_label: String,
+    /// One value per day of the horizon, from day 0.
+    pub values: Vec<f64>,
+}
+
+/// A daily series as a line chart of the default size.
+pub fn daily(series: &DailySeries) -> Result<Chart, ChartError> {
+    chart(Figure::Daily(series))
 }
 
 impl Figure<'_> {
@@ -94,6 +111,7 @@ impl Figure<'_> {
             Figure::ComparisonBars(_) => "comparison_bars",
             Figure::Tornado(_) => "tornado",
             Figure::Heatmap(_) => "heatmap",
+            Figure::Daily(_) => "daily",
         }
     }
 
@@ -108,6 +126,7 @@ impl Figure<'_> {
             Figure::ComparisonBars(_) => "Plan comparison: means with 95% intervals".into(),
             Figure::Tornado(t) => t.title.clone(),
             Figure::Heatmap(h) => h.title.clone(),
+            Figure::Daily(d) => d.title.clone(),
         }
     }
 }
@@ -201,21 +220,22 @@ pub fn png(figure: Figure<'_>, width: u32, height: u32) -> Result<Vec<u8>, Chart
         draw(figure, &root).map_err(draw_error)?;
         root.present().map_err(|e| draw_error(e.to_string()))?;
     }
+    encode_png(&pixels, width, height).map_err(draw_error)
+}
+
+/// An RGB buffer of `width` by `height` pixels as PNG bytes.
+pub(crate) fn encode_png(pixels: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     let mut encoder = png::Encoder::new(&mut bytes, width, height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
-    let mut writer = encoder
-        .write_header()
-        .map_err(|e| draw_error(e.to_string()))?;
-    writer
-        .write_image_data(&pixels)
-        .map_err(|e| draw_error(e.to_string()))?;
-    writer.finish().map_err(|e| draw_error(e.to_string()))?;
+    let mut writer = encoder.write_header().or_message()?;
+    writer.write_image_data(pixels).or_message()?;
+    writer.finish().or_message()?;
     Ok(bytes)
 }
 
-fn register_fonts() {
+pub(crate) fn register_fonts() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         for (style, bytes) in [
@@ -308,14 +328,30 @@ fn check(figure: Figure<'_>) -> Result<(), ChartError> {
                 );
             }
         }
+        Figure::Daily(d) => {
+            if d.values.is_empty()
+                || d.values.len() > sim::scenario::limits::MAX_HORIZON_DAYS as usize + 1
+            {
+                return input(
+                    format!("{} daily values", d.values.len()),
+                    "give one value per day of the horizon",
+                );
+            }
+            if d.values.iter().any(|v| !v.is_finite()) {
+                return input(
+                    "a value is not a finite number".into(),
+                    "this is a simulator bug: report it with the scenario and seed",
+                );
+            }
+        }
     }
     Ok(())
 }
 
-type Drawn = Result<(), String>;
+pub(crate) type Drawn = Result<(), String>;
 
 /// Turns any plotters error into its message.
-trait OrMessage<T> {
+pub(crate) trait OrMessage<T> {
     fn or_message(self) -> Result<T, String>;
 }
 
@@ -340,6 +376,7 @@ fn draw<DB: DrawingBackend>(figure: Figure<'_>, root: &DrawingArea<DB, Shift>) -
         Figure::ComparisonBars(run) => draw_bars(run, &body),
         Figure::Tornado(t) => draw_tornado(t, &body),
         Figure::Heatmap(h) => draw_heatmap(h, &body),
+        Figure::Daily(d) => draw_daily(d, &body),
     }
 }
 
@@ -354,13 +391,13 @@ const PALETTE: [RGBColor; 6] = [
     RGBColor(110, 50, 100),  // purple, dark
 ];
 
-fn plan_colour(i: usize) -> RGBColor {
+pub(crate) fn plan_colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
 /// Dash and gap lengths for plan `i` (`None`: solid), so plans also differ
 /// in greyscale.
-fn plan_dash(i: usize) -> Option<(u32, u32)> {
+pub(crate) fn plan_dash(i: usize) -> Option<(u32, u32)> {
     match i % 3 {
         0 => None,
         1 => Some((12, 6)),
@@ -373,6 +410,46 @@ fn plan_label(plan: &PlanResult) -> String {
         Some(name) if name != &plan.id => format!("{} ({name})", plan.id),
         _ => plan.id.clone(),
     }
+}
+
+/// A tick label on an axis spanning `lo..hi`: [`axis_number`]'s units,
+/// with as many decimals as about eight ticks over the span need to read
+/// apart (a 27k to 31k axis reads 27.5k, 28k, 28.5k, not 28k three times).
+pub fn tick_number(v: f64, lo: f64, hi: f64) -> String {
+    let largest = lo.abs().max(hi.abs());
+    let (unit, suffix) = if largest >= 1e6 {
+        (1e6, "M")
+    } else if largest >= 1e4 {
+        (1e3, "k")
+    } else {
+        return axis_number_with(v, (hi - lo).abs() / 8.0, 1.0, "");
+    };
+    axis_number_with(v, (hi - lo).abs() / 8.0, unit, suffix)
+}
+
+fn axis_number_with(v: f64, step: f64, unit: f64, suffix: &str) -> String {
+    let step = step / unit;
+    if unit == 1.0 && step >= 1.0 {
+        return axis_number(v);
+    }
+    // One decimal more than the step needs, so ticks such as 0.25 keep
+    // theirs; trailing zeros go below.
+    let decimals = if step > 0.0 && step < 1.0 {
+        ((-step.log10()).ceil() + 1.0).clamp(0.0, 4.0) as usize
+    } else {
+        1
+    };
+    let text = format!("{:.*}", decimals, v / unit);
+    // 28.0k reads as 28k; keep the decimals a neighbour needs only.
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    };
+    if text == "0" || text == "-0" {
+        return "0".to_owned();
+    }
+    format!("{text}{suffix}")
 }
 
 /// A short axis number: 1.2M, 45k, 350, 80, 3.5, 0.25 (whole numbers
@@ -403,7 +480,7 @@ fn input_number(v: f64) -> String {
 }
 
 /// One legend entry.
-enum Key {
+pub(crate) enum Key {
     Line(RGBColor, Option<(u32, u32)>),
     Block(RGBColor),
     Marker(RGBColor, &'static str),
@@ -411,7 +488,7 @@ enum Key {
 
 /// The legend as a strip of entries at the bottom of `area`, returning the
 /// area above it for the plot; entries wrap onto more lines as needed.
-fn legend_strip<DB: DrawingBackend>(
+pub(crate) fn legend_strip<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[(Key, String)],
 ) -> Result<DrawingArea<DB, Shift>, String> {
@@ -513,7 +590,7 @@ fn quantile(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// `lo..hi` widened by 5% each side, and to a unit span when flat.
-fn padded(lo: f64, hi: f64) -> (f64, f64) {
+pub(crate) fn padded(lo: f64, hi: f64) -> (f64, f64) {
     if hi - lo < 1e-9 * lo.abs().max(1.0) {
         let pad = lo.abs().max(1.0) * 0.1;
         return (lo - pad, hi + pad);
@@ -554,7 +631,7 @@ fn draw_margin<DB: DrawingBackend>(run: &RunOutput, area: &DrawingArea<DB, Shift
         .configure_mesh()
         .x_desc("Gross margin per path (USD)")
         .y_desc("Share of paths at or below (CDF)")
-        .x_label_formatter(&|v| axis_number(*v))
+        .x_label_formatter(&|v| tick_number(*v, x0, x1))
         .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
         .label_style((FAMILY, 14))
         .axis_desc_style((FAMILY, 15))
@@ -678,7 +755,7 @@ fn draw_fans<DB: DrawingBackend>(
             .x_desc("Day of the horizon (days)")
             .y_desc(format!("{what} ({unit})"))
             .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| axis_number(*v))
+            .y_label_formatter(&|v| tick_number(*v, y0, y1))
             .label_style((FAMILY, 13))
             .axis_desc_style((FAMILY, 14))
             .light_line_style(RGBColor(238, 238, 238))
@@ -709,6 +786,50 @@ fn draw_fans<DB: DrawingBackend>(
             ))
             .or_message()?;
     }
+    Ok(())
+}
+
+fn draw_daily<DB: DrawingBackend>(d: &DailySeries, area: &DrawingArea<DB, Shift>) -> Drawn {
+    let (lo, hi) = d
+        .values
+        .iter()
+        .fold((0f64, 0f64), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+    let (y0, y1) = padded(lo, hi);
+    let y0 = if lo >= 0.0 { 0.0 } else { y0 };
+    // Whole days on the x axis, so a short series gets no repeated labels.
+    let last = d.values.len().max(2) as i32 - 1;
+    let mut chart = ChartBuilder::on(area)
+        .margin(16)
+        .x_label_area_size(50)
+        .y_label_area_size(80)
+        .build_cartesian_2d(0..last, y0..y1)
+        .or_message()?;
+    chart
+        .configure_mesh()
+        .x_desc("Day of the horizon (days)")
+        .y_desc(d.y_label.as_str())
+        .x_labels(last.clamp(2, 12) as usize)
+        .y_label_formatter(&|v| tick_number(*v, y0, y1))
+        .label_style((FAMILY, 15))
+        .axis_desc_style((FAMILY, 16))
+        .light_line_style(RGBColor(238, 238, 238))
+        .bold_line_style(RGBColor(215, 215, 215))
+        .draw()
+        .or_message()?;
+    if y0 < 0.0 {
+        chart
+            .draw_series(LineSeries::new(
+                [(0, 0.0), (last, 0.0)],
+                BLACK.stroke_width(1),
+            ))
+            .or_message()?;
+    }
+    chart
+        .draw_series(LineSeries::new(
+            d.values.iter().enumerate().map(|(day, v)| (day as i32, *v)),
+            plan_colour(0).stroke_width(2),
+        ))
+        .or_message()?;
     Ok(())
 }
 
@@ -763,7 +884,7 @@ fn draw_bars<DB: DrawingBackend>(run: &RunOutput, area: &DrawingArea<DB, Shift>)
             .disable_x_mesh()
             .x_labels(0)
             .y_desc(unit)
-            .y_label_formatter(&|v| axis_number(*v))
+            .y_label_formatter(&|v| tick_number(*v, y0, y1))
             .label_style((FAMILY, 13))
             .axis_desc_style((FAMILY, 14))
             .light_line_style(RGBColor(238, 238, 238))
@@ -795,6 +916,24 @@ fn draw_bars<DB: DrawingBackend>(run: &RunOutput, area: &DrawingArea<DB, Shift>)
 const LOW_INPUT: RGBColor = RGBColor(0, 61, 115);
 const HIGH_INPUT: RGBColor = RGBColor(230, 159, 0);
 
+/// `label` as is if it `fits`, else its first dot-separated segment, an
+/// ellipsis and as much of its end as fits.
+fn elide_middle(label: &str, fits: impl Fn(&str) -> bool) -> String {
+    if fits(label) {
+        return label.to_owned();
+    }
+    let head = label.find('.').map_or("", |i| &label[..=i]);
+    let chars: Vec<char> = label[head.len()..].chars().collect();
+    for skip in 1..chars.len() {
+        let tail: String = chars[skip..].iter().collect();
+        let candidate = format!("{head}…{tail}");
+        if fits(&candidate) {
+            return candidate;
+        }
+    }
+    format!("{head}…")
+}
+
 fn draw_tornado<DB: DrawingBackend>(t: &Tornado, area: &DrawingArea<DB, Shift>) -> Drawn {
     let entries = [
         (Key::Block(LOW_INPUT), "input at its low value".to_owned()),
@@ -817,19 +956,31 @@ fn draw_tornado<DB: DrawingBackend>(t: &Tornado, area: &DrawingArea<DB, Shift>) 
     // Room either side for the input values written at the bar ends.
     let (x0, x1) = (lo - span * 0.3, hi + span * 0.3);
     let n = bars.len();
-    let longest = bars
+    // Labels get up to 45% of the width; a longer one keeps its first
+    // segment and its end (`rate_card.…/sonnet.credits_per_mtok.output`),
+    // which tell inputs apart, and loses the middle.
+    let label_font = TextStyle::from((FAMILY, 14).into_font());
+    let width_of = |text: &str| {
+        plot.estimate_text_size(text, &label_font)
+            .map_or(text.chars().count() as u32 * 8, |(w, _)| w)
+    };
+    let max_room = plot.dim_in_pixel().0 * 45 / 100;
+    let labels: Vec<String> = bars
         .iter()
-        .map(|b| b.label.chars().count())
+        .map(|b| elide_middle(&b.label, |t| width_of(t) + 20 <= max_room))
+        .collect();
+    let label_room = labels
+        .iter()
+        .map(|l| width_of(l) + 20)
         .max()
-        .unwrap_or(0);
-    let label_room = (longest as u32 * 8 + 20).clamp(80, 320);
+        .unwrap_or(0)
+        .clamp(80, max_room.max(80));
     let mut chart = ChartBuilder::on(&plot)
         .margin(16)
         .x_label_area_size(56)
         .y_label_area_size(label_room)
         .build_cartesian_2d(x0..x1, -0.6f64..(n as f64 - 0.4))
         .or_message()?;
-    let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
     chart
         .configure_mesh()
         .disable_y_mesh()
@@ -843,7 +994,7 @@ fn draw_tornado<DB: DrawingBackend>(t: &Tornado, area: &DrawingArea<DB, Shift>) 
             }
         })
         .x_desc(format!("{} ({})", t.title_outcome(), t.unit))
-        .x_label_formatter(&|v| axis_number(*v))
+        .x_label_formatter(&|v| tick_number(*v, x0, x1))
         .label_style((FAMILY, 14))
         .axis_desc_style((FAMILY, 15))
         .light_line_style(RGBColor(238, 238, 238))
@@ -1030,7 +1181,7 @@ fn draw_heatmap<DB: DrawingBackend>(h: &Heatmap, area: &DrawingArea<DB, Shift>) 
         .x_labels(0)
         .y_labels(6)
         .y_desc(h.unit.clone())
-        .y_label_formatter(&|v| axis_number(*v))
+        .y_label_formatter(&|v| tick_number(*v, lo, hi))
         .label_style((FAMILY, 13))
         .axis_desc_style((FAMILY, 14))
         .draw()
@@ -1047,4 +1198,44 @@ fn draw_heatmap<DB: DrawingBackend>(h: &Heatmap, area: &DrawingArea<DB, Shift>) 
     }))
     .or_message()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{elide_middle, tick_number};
+
+    #[test]
+    fn ticks_of_a_narrow_axis_read_apart() {
+        let labels: Vec<String> = [27_000.0, 27_500.0, 28_000.0, 28_500.0]
+            .iter()
+            .map(|v| tick_number(*v, 26_800.0, 30_900.0))
+            .collect();
+        assert_eq!(labels, ["27k", "27.5k", "28k", "28.5k"]);
+        assert_eq!(tick_number(400_000.0, 0.0, 1_000_000.0), "0.4M");
+        assert_eq!(tick_number(1_250_000.0, 1e6, 1.5e6), "1.25M");
+        assert_eq!(tick_number(0.25, 0.0, 1.0), "0.25");
+        assert_eq!(tick_number(350.0, 0.0, 1000.0), "350");
+        assert_eq!(tick_number(-0.0001, -1.0, 1.0), "0");
+        assert_eq!(tick_number(0.0, 0.0, 20_000.0), "0");
+    }
+
+    #[test]
+    fn a_long_label_keeps_its_first_segment_and_its_end() {
+        let fits = |t: &str| t.chars().count() <= 30;
+        assert_eq!(
+            elide_middle("segments.teams.customers", fits),
+            "segments.teams.customers"
+        );
+        let label = "rate_card.anthropic/claude-sonnet-4-6.credits_per_mtok.output";
+        let short = elide_middle(label, fits);
+        assert_eq!(short, "rate_card.…its_per_mtok.output");
+        assert_eq!(short.chars().count(), 30);
+        assert_eq!(
+            elide_middle("nodots-but-far-too-long-to-fit-anywhere", |t| t
+                .chars()
+                .count()
+                <= 5),
+            "…here"
+        );
+    }
 }

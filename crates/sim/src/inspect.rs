@@ -420,7 +420,7 @@ price_per_credit = "0.01"
             let listed = customers(&scenario, 5, path);
             assert!(listed.len() >= 3);
             for (plan, plan_path) in run.plans.iter().enumerate() {
-                let mut sum = vec![0.0; 20];
+                let mut sum = [0.0; 20];
                 for c in &listed {
                     let seen = inspect(&scenario, 5, &request(plan, path, c.index, Filter::All))
                         .expect("inspects");

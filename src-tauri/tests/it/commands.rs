@@ -149,7 +149,7 @@ fn a_run_streams_progress_then_finishes_with_results_and_charts() {
     );
     for chart in &charts {
         assert!(
-            chart.svg.starts_with("<svg") && chart.svg.ends_with("</svg>"),
+            chart.svg.starts_with("<svg") && chart.svg.trim_end().ends_with("</svg>"),
             "{}",
             chart.id
         );

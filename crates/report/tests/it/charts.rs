@@ -158,3 +158,44 @@ fn bad_chart_input_is_an_error_not_a_panic() {
     t.bars.clear();
     assert!(charts::tornado(&t).is_err());
 }
+
+fn daily_series(values: Vec<f64>) -> charts::DailySeries {
+    charts::DailySeries {
+        title: "Available balance of customer 3 (smb) under prepaid, path 0".into(),
+        y_label: "Available balance (credits)".into(),
+        values,
+    }
+}
+
+#[test]
+fn a_daily_series_is_a_line_chart_with_units_and_bad_values_are_refused() {
+    let chart = charts::daily(&daily_series(vec![500.0, 420.0, 0.0, -35.0, 200.0])).unwrap();
+    assert_svg(&chart);
+    assert_eq!(chart.id, "daily");
+    assert!(chart.svg.contains("Available balance (credits)"));
+    assert!(chart.svg.contains("Day of the horizon (days)"));
+    // Days are whole numbers: five days give the labels 0 to 4, each once.
+    let labels: Vec<&str> = chart
+        .svg
+        .lines()
+        .filter(|line| line.len() == 1 && line.as_bytes()[0].is_ascii_digit())
+        .collect();
+    for day in ["1", "2", "3", "4"] {
+        assert_eq!(
+            labels.iter().filter(|l| **l == day).count(),
+            1,
+            "{labels:?}"
+        );
+    }
+    let png = charts::png(Figure::Daily(&daily_series(vec![1.0, 2.0])), 400, 240).unwrap();
+    assert_eq!(png_size(&png), (400, 240));
+
+    let error = charts::daily(&daily_series(Vec::new()))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("0 daily values"), "{error}");
+    let error = charts::daily(&daily_series(vec![1.0, f64::INFINITY]))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("not a finite number"), "{error}");
+}

@@ -240,9 +240,13 @@ impl CatalogueError {
 
 /// SHA-256 of `bytes` as lowercase hex: the checksum scenarios pin.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut hex = String::with_capacity(64);
-    for byte in digest.iter() {
+    hex(&Sha256::digest(bytes))
+}
+
+/// Bytes as lowercase hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    let mut hex = String::with_capacity(2 * bytes.len());
+    for byte in bytes {
         hex.push(char::from_digit(u32::from(byte >> 4), 16).expect("a nibble"));
         hex.push(char::from_digit(u32::from(byte & 0xf), 16).expect("a nibble"));
     }

@@ -98,6 +98,17 @@ pub fn print_json(value: &serde_json::Value) -> ExitCode {
 pub use sim::file::read_text;
 
 /// Writes text on stdout; a reader that stopped early is not an error.
+/// Today's date, UTC, from the system clock (the shell may read it; the
+/// libraries never do).
+pub fn today() -> sim::scenario::Date {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    sim::scenario::Date::parse("1970-01-01")
+        .and_then(|epoch| epoch.plus_days(days))
+        .expect("today is a representable date")
+}
+
 pub fn print_text(text: &str) -> ExitCode {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {

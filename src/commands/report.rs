@@ -1,16 +1,19 @@
 //! `creditsim report SCENARIO --out DIR`: runs a scenario and writes the
 //! pricing-review report (PDF, HTML, XLSX, results as CSV and Parquet, the
 //! scenario file and how to reproduce it) into DIR. `creditsim run
-//! --report DIR` writes the same files through [`write`].
+//! --report DIR` writes the same files through [`write`]. `--sensitivity`
+//! adds the one-at-a-time study of `creditsim sensitivity` as a section.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::atomic::AtomicBool;
 
 use clap::Args;
 use sim::run::RunOutput;
+use sim::sensitivity::{DEFAULT_PATHS, Sensitivity, SensitivityOptions};
 
 use super::run::{RunSettings, simulate};
+use super::sensitivity::{VariantBar, parse_fraction};
 use super::{EXIT_BAD_INPUT, EXIT_OUTPUT_FAILED};
 
 #[derive(Args)]
@@ -25,6 +28,20 @@ pub struct ReportArgs {
     /// Replace a report already in the directory.
     #[arg(long)]
     force: bool,
+    /// Add a sensitivity section: inputs swung one at a time, with their
+    /// tornado charts and table, as `creditsim sensitivity` runs them.
+    #[arg(long)]
+    sensitivity: bool,
+    /// With --sensitivity: an input to swing, by path; repeat for more.
+    /// Default: every input `creditsim sensitivity --list` shows.
+    #[arg(long = "param", value_name = "PATH", requires = "sensitivity")]
+    params: Vec<String>,
+    /// With --sensitivity: how far each input is swung, `20%` or `0.2`.
+    #[arg(long, default_value = "20%", value_parser = parse_fraction)]
+    swing: f64,
+    /// With --sensitivity: paths per run of the study (two runs per input).
+    #[arg(long, default_value_t = DEFAULT_PATHS)]
+    sensitivity_paths: usize,
 }
 
 pub fn run(args: ReportArgs) -> ExitCode {
@@ -33,14 +50,60 @@ pub fn run(args: ReportArgs) -> ExitCode {
         Ok(read) => read,
         Err(code) => return code,
     };
-    let output = simulate(&scenario, &args.settings);
-    match output {
-        Ok(output) => write(&output, &text, &args.scenario, &args.out, args.force),
+    if let Err(code) = check_free(&args.out, &args.scenario, args.force) {
+        return code;
+    }
+    let output = match simulate(&scenario, &args.settings) {
+        Ok(output) => output,
         Err(error) => {
             eprintln!("{name}: {error}");
-            ExitCode::from(EXIT_BAD_INPUT)
+            return ExitCode::from(EXIT_BAD_INPUT);
         }
-    }
+    };
+    let section = if args.sensitivity {
+        let options = SensitivityOptions {
+            swing: args.swing,
+            params: args.params,
+            paths: args.sensitivity_paths,
+            // The study's runs share the report's seed.
+            seed: Some(output.seed),
+            threads: args.settings.threads,
+            // The report shows the one-at-a-time study; rank correlations
+            // are `creditsim sensitivity`'s.
+            samples: 0,
+        };
+        match study(&args.scenario, &text, &options) {
+            Ok(study) => Some(::report::study::section(&study)),
+            Err(code) => return code,
+        }
+    } else {
+        None
+    };
+    write_with(
+        &output,
+        &text,
+        &args.scenario,
+        &args.out,
+        args.force,
+        section,
+    )
+}
+
+/// Runs the sensitivity study of the scenario at `path` with a progress bar.
+fn study(path: &Path, text: &str, options: &SensitivityOptions) -> Result<Sensitivity, ExitCode> {
+    let name = path.display().to_string();
+    let (_, catalogue) = super::prices::read_scenario_source(path)?;
+    let bar = VariantBar::new(options.paths);
+    let result = sim::sensitivity::analyse(
+        text,
+        &name,
+        catalogue.as_ref(),
+        options,
+        &bar,
+        &AtomicBool::new(false),
+    );
+    bar.finish();
+    result.map_err(|error| super::sensitivity::report(&name, &error))
 }
 
 /// Writes the report of `output` into `dir` and says where on stderr.
@@ -51,49 +114,55 @@ pub fn write(
     dir: &Path,
     force: bool,
 ) -> ExitCode {
-    let file_name = scenario.file_name().map_or_else(
+    write_with(output, scenario_text, scenario, dir, force, None)
+}
+
+/// Refuses an existing report before a long run, not after it.
+pub(super) fn check_free(dir: &Path, scenario: &Path, force: bool) -> Result<(), ExitCode> {
+    ::report::check_free(dir, &file_name(scenario), force).map_err(|error| failed(&error))
+}
+
+/// The name the report's copy of the scenario gets.
+fn file_name(scenario: &Path) -> String {
+    scenario.file_name().map_or_else(
         || "scenario.toml".to_owned(),
         |n| n.to_string_lossy().into_owned(),
-    );
+    )
+}
+
+fn write_with(
+    output: &RunOutput,
+    scenario_text: &str,
+    scenario: &Path,
+    dir: &Path,
+    force: bool,
+    sensitivity: Option<::report::SensitivitySection>,
+) -> ExitCode {
+    let file_name = file_name(scenario);
     let input = ::report::ReportInput {
         run: output,
         scenario_text,
         scenario_file_name: &file_name,
-        sensitivity: None,
-        generated_on: Some(format!("Generated on {} (UTC)", today())),
+        sensitivity,
+        generated_on: Some(format!("Generated on {} (UTC)", super::today())),
     };
     match ::report::write(&input, dir, ::report::WriteOptions { force }) {
         Ok(files) => {
             eprintln!("wrote {} files to {}", files.len(), dir.display());
             ExitCode::SUCCESS
         }
-        Err(
-            error @ (::report::ReportError::Exists { .. } | ::report::ReportError::FileName { .. }),
-        ) => {
-            eprintln!("{error}");
-            ExitCode::from(EXIT_BAD_INPUT)
-        }
-        Err(error) => {
-            eprintln!("{error}");
-            ExitCode::from(EXIT_OUTPUT_FAILED)
-        }
+        Err(error) => failed(&error),
     }
 }
 
-/// Today's UTC date as `YYYY-MM-DD` (the civil-from-days algorithm of
-/// Howard Hinnant's date library; no time-zone data needed for UTC).
-fn today() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let z = (secs / 86_400) as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+/// Prints a report writer's error: what the user can fix (files already
+/// there, a bad name) exits 2, a failed write 3.
+pub(super) fn failed(error: &::report::ReportError) -> ExitCode {
+    eprintln!("{error}");
+    match error {
+        ::report::ReportError::Exists { .. } | ::report::ReportError::FileName { .. } => {
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+        _ => ExitCode::from(EXIT_OUTPUT_FAILED),
+    }
 }

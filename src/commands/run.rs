@@ -27,7 +27,7 @@ pub(super) struct RunSettings {
     seed: Option<u64>,
     /// Worker threads; default one per core. Results do not depend on it.
     #[arg(long)]
-    threads: Option<usize>,
+    pub(super) threads: Option<usize>,
     /// Keep adding paths until every plan's mean gross margin is known to
     /// within this much at the 95% level: `1%` or `0.01`.
     #[arg(long, value_parser = parse_precision)]
@@ -72,6 +72,11 @@ pub fn run(args: RunArgs) -> ExitCode {
         Ok(read) => read,
         Err(code) => return code,
     };
+    if let Some(dir) = &args.report
+        && let Err(code) = super::report::check_free(dir, &args.scenario, args.force)
+    {
+        return code;
+    }
     let output = simulate(&scenario, &args.settings);
     if let (Ok(output), Some(dir)) = (&output, &args.report) {
         let written = super::report::write(output, &text, &args.scenario, dir, args.force);

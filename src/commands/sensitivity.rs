@@ -3,11 +3,12 @@
 //! margin and P95 peak exposure most (tables, or `--json`). The method is in
 //! docs/sensitivity.md.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
+use ::report::charts::Figure;
 use clap::Args;
 use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 use sim::sensitivity::{
@@ -53,6 +54,13 @@ pub struct SensitivityArgs {
     /// running anything.
     #[arg(long)]
     list: bool,
+    /// Also write the tornado charts (`tornado-N.svg` and `.png`, one per
+    /// plan and outcome, the largest 15 swings) into this directory.
+    #[arg(long, value_name = "DIR")]
+    charts: Option<PathBuf>,
+    /// Replace chart files already in the `--charts` directory.
+    #[arg(long, requires = "charts")]
+    force: bool,
 }
 
 pub fn run(args: SensitivityArgs) -> ExitCode {
@@ -75,6 +83,11 @@ pub fn run(args: SensitivityArgs) -> ExitCode {
             Err(error) => report(&name, &error),
         };
     }
+    if let Some(dir) = &args.charts
+        && let Err(error) = ::report::study::check_free(dir, "tornado", args.force)
+    {
+        return super::report::failed(&error);
+    }
     let bar = VariantBar::new(options.paths);
     let started = Instant::now();
     let result = sim::sensitivity::analyse(
@@ -86,10 +99,40 @@ pub fn run(args: SensitivityArgs) -> ExitCode {
         &AtomicBool::new(false),
     );
     bar.finish();
-    match result {
-        Ok(analysis) if args.json => print_json(&analysis.to_json()),
-        Ok(analysis) => print_text(&tables(&analysis, started.elapsed().as_secs_f64())),
-        Err(error) => report(&name, &error),
+    let analysis = match result {
+        Ok(analysis) => analysis,
+        Err(error) => return report(&name, &error),
+    };
+    // The results first, so a chart that cannot be written loses nothing.
+    let printed = if args.json {
+        print_json(&analysis.to_json())
+    } else {
+        print_text(&tables(&analysis, started.elapsed().as_secs_f64()))
+    };
+    if let Some(dir) = &args.charts {
+        let tornadoes = ::report::study::tornadoes(&analysis);
+        let figures: Vec<Figure<'_>> = tornadoes.iter().map(Figure::Tornado).collect();
+        if let Err(code) = write_charts(dir, "tornado", &figures, args.force) {
+            return code;
+        }
+    }
+    printed
+}
+
+/// Writes a study's charts and says where on stderr; a refusal to replace
+/// files or a bad directory exits 2, a failed write 3.
+pub(super) fn write_charts(
+    dir: &Path,
+    stem: &str,
+    figures: &[Figure<'_>],
+    force: bool,
+) -> Result<(), ExitCode> {
+    match ::report::study::write_charts(dir, stem, figures, force) {
+        Ok(files) => {
+            eprintln!("wrote {} chart files to {}", files.len(), dir.display());
+            Ok(())
+        }
+        Err(error) => Err(super::report::failed(&error)),
     }
 }
 

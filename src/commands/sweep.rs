@@ -8,14 +8,15 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
+use ::report::charts::Figure;
 use clap::Args;
 use comfy_table::{Cell, Table, presets::UTF8_FULL_CONDENSED};
 use sim::sensitivity::{DEFAULT_PATHS, Objective};
 use sim::sweep::{AxisSpec, Sweep, SweepOptions};
 
 use super::run::money;
-use super::sensitivity::{VariantBar, report, right};
-use super::{print_json, print_text};
+use super::sensitivity::{VariantBar, report, right, write_charts};
+use super::{EXIT_BAD_INPUT, print_json, print_text};
 
 #[derive(Args)]
 pub struct SweepArgs {
@@ -37,6 +38,13 @@ pub struct SweepArgs {
     /// Print one JSON document instead of the table.
     #[arg(long)]
     json: bool,
+    /// Also write the heatmaps (`heatmap-N.svg` and `.png`, one per plan and
+    /// outcome) into this directory; needs two `--vary` axes.
+    #[arg(long, value_name = "DIR")]
+    charts: Option<PathBuf>,
+    /// Replace chart files already in the `--charts` directory.
+    #[arg(long, requires = "charts")]
+    force: bool,
 }
 
 pub fn run(args: SweepArgs) -> ExitCode {
@@ -45,12 +53,24 @@ pub fn run(args: SweepArgs) -> ExitCode {
         Ok(source) => source,
         Err(code) => return code,
     };
+    if args.charts.is_some() && args.axes.len() != 2 {
+        eprintln!(
+            "--charts: a heatmap needs two --vary axes, got {}; add a second --vary or drop --charts",
+            args.axes.len()
+        );
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
     let options = SweepOptions {
         axes: args.axes,
         paths: args.paths,
         seed: args.seed,
         threads: args.threads,
     };
+    if let Some(dir) = &args.charts
+        && let Err(error) = ::report::study::check_free(dir, "heatmap", args.force)
+    {
+        return super::report::failed(&error);
+    }
     let bar = VariantBar::new(options.paths);
     let started = Instant::now();
     let result = sim::sweep::sweep(
@@ -62,11 +82,24 @@ pub fn run(args: SweepArgs) -> ExitCode {
         &AtomicBool::new(false),
     );
     bar.finish();
-    match result {
-        Ok(sweep) if args.json => print_json(&sweep.to_json()),
-        Ok(sweep) => print_text(&table(&sweep, started.elapsed().as_secs_f64())),
-        Err(error) => report(&name, &error),
+    let sweep = match result {
+        Ok(sweep) => sweep,
+        Err(error) => return report(&name, &error),
+    };
+    // The results first, so a chart that cannot be written loses nothing.
+    let printed = if args.json {
+        print_json(&sweep.to_json())
+    } else {
+        print_text(&table(&sweep, started.elapsed().as_secs_f64()))
+    };
+    if let Some(dir) = &args.charts {
+        let heatmaps = ::report::study::heatmaps(&sweep);
+        let figures: Vec<Figure<'_>> = heatmaps.iter().map(Figure::Heatmap).collect();
+        if let Err(code) = write_charts(dir, "heatmap", &figures, args.force) {
+            return code;
+        }
     }
+    printed
 }
 
 /// One row per cell: the axes' values, then per plan the mean margin with

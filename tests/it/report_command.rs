@@ -84,3 +84,63 @@ fn run_with_report_prints_the_table_and_writes_the_report() {
     assert_eq!(csv.lines().count(), 1 + 20 * 2);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn report_with_sensitivity_adds_the_study_section_and_its_tornadoes() {
+    let dir = out_dir("sensitivity");
+    let out = creditsim(&[
+        "report",
+        SCENARIO,
+        "--paths",
+        "10",
+        "--out",
+        dir.to_str().unwrap(),
+        "--sensitivity",
+        "--param",
+        "plans.prepaid.packs.starter.price",
+        "--swing",
+        "10%",
+        "--sensitivity-paths",
+        "4",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("Sensitivity"), "the section is there");
+    assert!(
+        html.contains("swung ±10% one at a time"),
+        "the note says how the study ran"
+    );
+    assert!(html.contains("plans.prepaid.packs.starter.price"));
+    // Two plans, two outcomes: four tornadoes.
+    for name in [
+        "chart-tornado.svg",
+        "chart-tornado-2.svg",
+        "chart-tornado-3.svg",
+        "chart-tornado-4.png",
+    ] {
+        assert!(dir.join(name).is_file(), "{name} missing");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn report_and_run_refuse_an_existing_report_before_running() {
+    let dir = out_dir("refuse-early");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("report.pdf"), b"keep me").unwrap();
+    for args in [
+        vec!["report", SCENARIO, "--out", dir.to_str().unwrap()],
+        vec!["run", SCENARIO, "--report", dir.to_str().unwrap()],
+    ] {
+        let out = creditsim(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "refused before the run: {args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    }
+    assert_eq!(std::fs::read(dir.join("report.pdf")).unwrap(), b"keep me");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -221,3 +221,119 @@ fn variants_of_a_catalogue_scenario_load_against_its_catalogue() {
         "{text}"
     );
 }
+
+fn out_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("creditsim-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn files(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn sensitivity_writes_one_tornado_per_plan_and_outcome_and_keeps_them_without_force() {
+    let dir = out_dir("tornado");
+    let args = [
+        "sensitivity",
+        SCENARIO,
+        "--param",
+        PRICE,
+        "--param",
+        "plans.postpaid.price_per_credit",
+        "--paths",
+        "4",
+        "--samples",
+        "0",
+        "--charts",
+        dir.to_str().unwrap(),
+    ];
+    let out = creditsim(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Two plans, two outcomes each.
+    let expected: Vec<String> = (1..=4)
+        .flat_map(|n| [format!("tornado-{n}.png"), format!("tornado-{n}.svg")])
+        .collect();
+    let mut expected = expected;
+    expected.sort();
+    assert_eq!(files(&dir), expected);
+    let svg = std::fs::read_to_string(dir.join("tornado-1.svg")).unwrap();
+    assert!(svg.starts_with("<svg"), "{}", &svg[..80.min(svg.len())]);
+    assert!(svg.contains(PRICE), "the tornado names the input");
+    let png = std::fs::read(dir.join("tornado-1.png")).unwrap();
+    assert_eq!(&png[..4], b"\x89PNG");
+
+    // Refused before anything runs: no table on stdout, the files kept.
+    let again = creditsim(&args);
+    assert_eq!(again.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        stderr.contains("--force") && stderr.contains("tornado-1.png"),
+        "{stderr}"
+    );
+    assert!(again.stdout.is_empty());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("tornado-1.svg")).unwrap(),
+        svg
+    );
+
+    let forced = creditsim(&[&args[..], &["--force"]].concat());
+    assert!(
+        forced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&forced.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_two_axis_sweep_writes_heatmaps_and_a_one_axis_sweep_refuses_charts() {
+    let dir = out_dir("heatmap");
+    let out = creditsim(&[
+        "sweep",
+        SCENARIO,
+        "--vary",
+        "plans.prepaid.packs.starter.price=100..300:100",
+        "--vary",
+        "plans.postpaid.price_per_credit=0.01..0.02:0.01",
+        "--paths",
+        "4",
+        "--charts",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Best cells"));
+    assert_eq!(files(&dir).len(), 8, "{:?}", files(&dir));
+    let svg = std::fs::read_to_string(dir.join("heatmap-1.svg")).unwrap();
+    assert!(svg.contains("plans.prepaid.packs.starter.price"));
+
+    let one = out_dir("heatmap-one");
+    let out = creditsim(&[
+        "sweep",
+        SCENARIO,
+        "--vary",
+        "plans.prepaid.packs.starter.price=100..300:100",
+        "--charts",
+        one.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("a heatmap needs two --vary axes, got 1")
+    );
+    assert!(!one.exists(), "nothing is written");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -277,6 +277,8 @@ pub struct Global {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sensitivity {
     pub scenario: String,
+    /// The billing currency money outcomes are in.
+    pub currency: String,
     pub seed: u64,
     /// Paths per variant.
     pub paths: usize,
@@ -494,6 +496,7 @@ pub fn analyse(
     });
     Ok(Sensitivity {
         scenario: base.name.clone().unwrap_or_default(),
+        currency: base.currency.clone(),
         seed,
         paths: options.paths,
         swing: options.swing,

@@ -170,6 +170,8 @@ pub struct Best {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sweep {
     pub scenario: String,
+    /// The billing currency money outcomes are in.
+    pub currency: String,
     pub seed: u64,
     /// Paths per cell.
     pub paths: usize,
@@ -283,6 +285,7 @@ pub fn sweep(
         .collect();
     Ok(Sweep {
         scenario: base.name.clone().unwrap_or_default(),
+        currency: base.currency.clone(),
         seed,
         paths: options.paths,
         axes,

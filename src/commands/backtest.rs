@@ -1,7 +1,8 @@
 //! `creditsim backtest TRACE.csv --scenario S`: a real trace replayed
 //! exactly through every plan of a scenario; the per-plan results printed
-//! as a table (with the daily exposure) or JSON. The replay lives in
-//! `sim::backtest`.
+//! as a table (with the daily exposure) or JSON, and with `--report DIR`
+//! written as a report. The replay lives in `sim::backtest`, the report in
+//! `report::backtest`.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -11,6 +12,7 @@ use clap::Args;
 use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 use sim::backtest::{BacktestOptions, BacktestOutput, Customers};
 use sim::metrics::{METRICS, Unit};
+use sim::scenario::Scenario;
 use sim::trace::{Columns, Format};
 
 use super::run::money;
@@ -29,8 +31,9 @@ pub struct BacktestArgs {
     #[arg(long, value_parser = Format::parse)]
     format: Option<Format>,
     /// Column mapping of a generic trace: ROLE=COLUMN,... (see `trace fit --help`).
-    #[arg(long, value_parser = Columns::parse)]
-    columns: Option<Columns>,
+    /// Kept as written, for the report's reproduce.txt.
+    #[arg(long, value_parser = check_columns)]
+    columns: Option<String>,
     /// Each distinct value of this header column is one customer.
     #[arg(long, value_name = "COLUMN")]
     customers_from: Option<String>,
@@ -46,38 +49,130 @@ pub struct BacktestArgs {
     /// Print one JSON document instead of the tables.
     #[arg(long)]
     json: bool,
+    /// Also write the backtest report (PDF, HTML, XLSX, CSV, Parquet, charts,
+    /// the scenario and how to reproduce it) into this directory.
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
+    /// Replace a report already in the --report directory.
+    #[arg(long, requires = "report")]
+    force: bool,
+}
+
+fn check_columns(text: &str) -> Result<String, String> {
+    Columns::parse(text).map(|_| text.to_owned())
+}
+
+impl BacktestArgs {
+    /// The replay's options as given, flag then value, for reproduce.txt.
+    fn given(&self) -> Vec<String> {
+        let format = self.format.map(|f| match f {
+            Format::Azure => "azure".to_owned(),
+            Format::Generic => "generic".to_owned(),
+        });
+        [
+            ("--format", format),
+            ("--columns", self.columns.clone()),
+            ("--customers-from", self.customers_from.clone()),
+            ("--customers", self.customers.map(|n| n.to_string())),
+            ("--model", self.model.clone()),
+            ("--segment", self.segment.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, value)| value.map(|v| [flag.to_owned(), v]))
+        .flatten()
+        .collect()
+    }
 }
 
 pub fn run(args: BacktestArgs) -> ExitCode {
-    let scenario = match super::prices::read_scenario(&args.scenario) {
-        Ok(scenario) => scenario,
+    let (scenario, scenario_text) = match super::prices::read_scenario_and_text(&args.scenario) {
+        Ok(read) => read,
         Err(code) => return code,
     };
-    let trace_name = args.trace.display().to_string();
-    let file = match open(&args.trace) {
-        Ok(file) => file,
-        Err(message) => return bad_input(&[format!("{trace_name}: {message}")]),
+    let scenario_file = args.scenario.file_name().map_or_else(
+        || "scenario.toml".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    // Refuse an existing report before the replay, not after it.
+    if let Some(dir) = &args.report
+        && let Err(error) = ::report::backtest::check_free(dir, &scenario_file, args.force)
+    {
+        return super::report::failed(&error);
+    }
+    let options = match options(&args) {
+        Ok(options) => options,
+        Err(message) => return bad_input(&[message]),
     };
-    let options = BacktestOptions {
+    let (output, trace_sha256) = match replay(&args, &scenario, &options) {
+        Ok(replayed) => replayed,
+        Err(code) => return code,
+    };
+    let printed = if args.json {
+        print_json(&output.to_json())
+    } else {
+        print_text(&tables(&output))
+    };
+    let Some(dir) = &args.report else {
+        return printed;
+    };
+    let input = ::report::backtest::BacktestReportInput {
+        output: &output,
+        options: &options,
+        arguments: &args.given(),
+        scenario_text: &scenario_text,
+        scenario_file_name: &scenario_file,
+        trace_sha256: &trace_sha256,
+        generated_on: Some(format!("Generated on {} (UTC)", super::today())),
+    };
+    let force = ::report::WriteOptions { force: args.force };
+    match ::report::backtest::write(&input, dir, force) {
+        Ok(files) => {
+            eprintln!("wrote {} files to {}", files.len(), dir.display());
+            printed
+        }
+        Err(error) => super::report::failed(&error),
+    }
+}
+
+/// Replays the trace, streaming it; with `--report`, also returns its
+/// SHA-256 (empty without), hashed in a pass of its own, also streaming.
+fn replay(
+    args: &BacktestArgs,
+    scenario: &Scenario,
+    options: &BacktestOptions,
+) -> Result<(BacktestOutput, String), ExitCode> {
+    let name = args.trace.display().to_string();
+    let file = open(&args.trace).map_err(|message| bad_input(&[format!("{name}: {message}")]))?;
+    let sha = match &args.report {
+        Some(_) => sim::file::sha256_file(&args.trace)
+            .map_err(|message| bad_input(&[format!("{name}: {message}")]))?,
+        None => String::new(),
+    };
+    sim::backtest::backtest(scenario, file, &name, options)
+        .map(|output| (output, sha))
+        .map_err(|error| bad_input(&error.lines()))
+}
+
+fn options(args: &BacktestArgs) -> Result<BacktestOptions, String> {
+    let columns = match &args.columns {
+        Some(text) => Columns::parse(text).map_err(|e| format!("--columns: {e}"))?,
+        None => Columns::default(),
+    };
+    Ok(BacktestOptions {
         format: args.format.unwrap_or(if args.columns.is_some() {
             Format::Generic
         } else {
             Format::Azure
         }),
-        columns: args.columns.unwrap_or_default(),
-        customers: match (args.customers_from, args.customers) {
-            (Some(column), _) => Some(Customers::FromColumn(column)),
+        columns,
+        customers: match (&args.customers_from, args.customers) {
+            (Some(column), _) => Some(Customers::FromColumn(column.clone())),
             (None, Some(n)) => Some(Customers::RoundRobin(n)),
             (None, None) => None,
         },
-        model: args.model,
-        segment: args.segment,
-    };
-    match sim::backtest::backtest(&scenario, file, &trace_name, &options) {
-        Ok(output) if args.json => print_json(&output.to_json()),
-        Ok(output) => print_text(&tables(&output)),
-        Err(error) => bad_input(&error.lines()),
-    }
+        model: args.model.clone(),
+        segment: args.segment.clone(),
+    })
 }
 
 fn tables(output: &BacktestOutput) -> String {

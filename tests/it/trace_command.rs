@@ -173,3 +173,72 @@ fn backtest_table_and_option_errors() {
         stderr(&out)
     );
 }
+
+/// `sha256sum tests/fixtures/azure-code-first200.csv` (the fixture's bytes
+/// never change).
+const TRACE_SHA256: &str = "754c69af07b6a574a9da34cace1860a43d077ae7bb96381290d7efc19826621f";
+
+#[test]
+fn backtest_report_writes_the_files_and_keeps_them_without_force() {
+    let dir =
+        std::env::temp_dir().join(format!("creditsim-backtest-report-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let args = [
+        "backtest",
+        TRACE,
+        "--scenario",
+        SCENARIO,
+        "--customers",
+        "4",
+        "--report",
+        dir.to_str().unwrap(),
+    ];
+    let out = creditsim(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The table is printed as without --report.
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Revenue recognised"));
+    assert!(stderr(&out).contains("wrote 14 files"), "{}", stderr(&out));
+    for name in [
+        "report.pdf",
+        "report.html",
+        "report.xlsx",
+        "results.csv",
+        "results.parquet",
+        "summary.csv",
+        "reproduce.txt",
+        "chart-backtest_exposure.png",
+        "scenario-small.toml",
+    ] {
+        assert!(dir.join(name).is_file(), "{name} missing");
+    }
+    assert_eq!(
+        std::fs::read(dir.join("scenario-small.toml")).unwrap(),
+        std::fs::read(SCENARIO).unwrap()
+    );
+    // One day, two plans.
+    let csv = std::fs::read_to_string(dir.join("results.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 2);
+    let reproduce = std::fs::read_to_string(dir.join("reproduce.txt")).unwrap();
+    assert!(
+        reproduce.contains(&format!("trace sha256: {TRACE_SHA256}"))
+            && reproduce.contains(&format!(
+                "creditsim backtest {TRACE} --scenario scenario-small.toml --customers 4 --report DIR"
+            )),
+        "{reproduce}"
+    );
+
+    let again = creditsim(&args);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains("--force") && stderr(&again).contains("report.pdf"),
+        "{}",
+        stderr(&again)
+    );
+    // Refused before the replay: nothing was printed.
+    assert!(again.stdout.is_empty());
+    let forced = creditsim(&[&args[..], &["--force", "--json"]].concat());
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    let doc: serde_json::Value = serde_json::from_slice(&forced.stdout).expect("one JSON document");
+    assert_eq!(doc["rows"], 200);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

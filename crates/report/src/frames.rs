@@ -252,7 +252,7 @@ pub fn to_parquet(frame: &DataFrame) -> Result<Vec<u8>, ReportError> {
     Ok(bytes)
 }
 
-fn frame_error(error: PolarsError) -> ReportError {
+pub(crate) fn frame_error(error: PolarsError) -> ReportError {
     ReportError::Frame(error.to_string())
 }
 

@@ -5,8 +5,9 @@
 
 use std::fmt::Write;
 
+use crate::backtest;
 use crate::charts::{Chart, FONT_BOLD, FONT_REGULAR};
-use crate::memo::{METRIC_COLUMNS, Memo};
+use crate::memo::{Finding, METRIC_COLUMNS, Memo};
 
 const STYLE: &str = "
 body { font-family: 'DejaVu Sans', sans-serif; font-size: 14px; color: #111; max-width: 1000px; margin: 2em auto; padding: 0 1em; line-height: 1.45; }
@@ -27,55 +28,28 @@ code { font-size: 12.5px; }
 /// The page's HTML text.
 pub fn page(memo: &Memo<'_>) -> String {
     let mut h = String::with_capacity(4 << 20);
-    h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    let _ = writeln!(h, "<title>{}</title>", escape(&memo.title));
-    h.push_str("<style>\n");
-    for (weight, bytes) in [("normal", FONT_REGULAR), ("bold", FONT_BOLD)] {
-        let _ = writeln!(
-            h,
-            "@font-face {{ font-family: 'DejaVu Sans'; font-weight: {weight}; src: url(data:font/ttf;base64,{}) format('truetype'); }}",
-            base64(bytes)
-        );
-    }
-    h.push_str(STYLE);
-    h.push_str("</style>\n</head>\n<body>\n");
-    let _ = writeln!(h, "<h1>{}</h1>", escape(&memo.title));
-    if let Some(date) = memo.generated_on {
-        let _ = writeln!(h, "<p class=\"meta\">{}</p>", escape(date));
-    }
-    let _ = writeln!(
-        h,
-        "<p class=\"meta\">Scenario file <code>{}</code>. {}</p>",
-        escape(memo.scenario_file_name),
-        escape(&memo.run_line())
+    head(
+        &mut h,
+        &memo.title,
+        memo.generated_on,
+        &format!(
+            "Scenario file <code>{}</code>. {}",
+            escape(memo.scenario_file_name),
+            escape(&memo.run_line())
+        ),
     );
 
-    h.push_str("<h2>Executive summary</h2>\n<ul>\n");
-    for f in &memo.findings {
-        let _ = writeln!(h, "<li><b>{}.</b> {}</li>", f.topic, escape(&f.text));
-    }
-    h.push_str("</ul>\n");
+    h.push_str("<h2>Executive summary</h2>\n");
+    findings(&mut h, &memo.findings);
     let mut header = vec!["Metric (mean [95% CI])".to_owned()];
     header.extend((0..memo.run.plans.len()).map(|p| memo.plan_label(p)));
     table(&mut h, &header, &memo.comparison_rows(), 1);
 
-    h.push_str("<h2>Assumptions</h2>\n");
-    let _ = writeln!(
-        h,
-        "<p>Every input of the scenario file <code>{}</code>, which is beside this report.</p>",
+    let intro = format!(
+        "Every input of the scenario file <code>{}</code>, which is beside this report.",
         escape(memo.scenario_file_name)
     );
-    let rows: Vec<Vec<String>> = memo
-        .assumptions
-        .iter()
-        .map(|(k, v)| vec![k.clone(), v.clone()])
-        .collect();
-    table(
-        &mut h,
-        &["Input".to_owned(), "Value".to_owned()],
-        &rows,
-        usize::MAX,
-    );
+    assumptions(&mut h, &intro, &memo.assumptions);
 
     h.push_str("<h2>Metrics per plan</h2>\n");
     let columns: Vec<String> = METRIC_COLUMNS.iter().map(|c| (*c).to_owned()).collect();
@@ -103,12 +77,97 @@ pub fn page(memo: &Memo<'_>) -> String {
         table(&mut h, &section.columns, &section.rows, 1);
     }
 
+    method(&mut h, &memo.method);
+    h
+}
+
+/// The backtest memo's page.
+pub(crate) fn backtest_page(memo: &backtest::Memo<'_>) -> String {
+    let mut h = String::with_capacity(2 << 20);
+    head(&mut h, &memo.title, memo.generated_on, &escape(&memo.line));
+
+    h.push_str("<h2>Summary</h2>\n");
+    findings(&mut h, &memo.findings);
+    table(&mut h, &memo.headline.header, &memo.headline.rows, 1);
+
+    h.push_str("<h2>Trace</h2>\n");
+    pairs(&mut h, "Fact", &memo.trace);
+
+    assumptions(&mut h, &escape(&memo.assumptions_note), &memo.assumptions);
+
+    h.push_str("<h2>Metrics per plan</h2>\n");
+    table(&mut h, &memo.metrics.header, &memo.metrics.rows, 2);
+    h.push_str("<h3>Exact totals</h3>\n");
+    let _ = writeln!(
+        h,
+        "<p>The money totals as exact decimals in {}; the tables above round them.</p>",
+        escape(&memo.output.currency)
+    );
+    table(&mut h, &memo.exact.header, &memo.exact.rows, 1);
+
+    h.push_str("<h2>Charts</h2>\n");
+    for chart in &memo.charts {
+        figure(&mut h, chart);
+    }
+    method(&mut h, &memo.method);
+    h
+}
+
+/// The document's start: the head with the embedded font and the style,
+/// the title, the date if any, and `meta_html` (already escaped) under them.
+fn head(h: &mut String, title: &str, generated_on: Option<&str>, meta_html: &str) {
+    h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    let _ = writeln!(h, "<title>{}</title>", escape(title));
+    h.push_str("<style>\n");
+    for (weight, bytes) in [("normal", FONT_REGULAR), ("bold", FONT_BOLD)] {
+        let _ = writeln!(
+            h,
+            "@font-face {{ font-family: 'DejaVu Sans'; font-weight: {weight}; src: url(data:font/ttf;base64,{}) format('truetype'); }}",
+            base64(bytes)
+        );
+    }
+    h.push_str(STYLE);
+    h.push_str("</style>\n</head>\n<body>\n");
+    let _ = writeln!(h, "<h1>{}</h1>", escape(title));
+    if let Some(date) = generated_on {
+        let _ = writeln!(h, "<p class=\"meta\">{}</p>", escape(date));
+    }
+    let _ = writeln!(h, "<p class=\"meta\">{meta_html}</p>");
+}
+
+/// The summary's headlines as a list, each led by its topic in bold.
+fn findings(h: &mut String, findings: &[Finding]) {
+    h.push_str("<ul>\n");
+    for f in findings {
+        let _ = writeln!(h, "<li><b>{}.</b> {}</li>", f.topic, escape(&f.text));
+    }
+    h.push_str("</ul>\n");
+}
+
+/// The assumptions section: the inputs of the scenario file, after a
+/// paragraph (`intro_html`, already escaped) saying which.
+fn assumptions(h: &mut String, intro_html: &str, assumptions: &[(String, String)]) {
+    h.push_str("<h2>Assumptions</h2>\n");
+    let _ = writeln!(h, "<p>{intro_html}</p>");
+    pairs(h, "Input", assumptions);
+}
+
+/// A two-column table of `(name, value)` rows.
+fn pairs(h: &mut String, name: &str, rows: &[(String, String)]) {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(k, v)| vec![k.clone(), v.clone()])
+        .collect();
+    table(h, &[name.to_owned(), "Value".to_owned()], &rows, usize::MAX);
+}
+
+/// The method notes, which end the page.
+fn method(h: &mut String, notes: &[String]) {
     h.push_str("<h2>Method notes</h2>\n<ul>\n");
-    for note in &memo.method {
+    for note in notes {
         let _ = writeln!(h, "<li>{}</li>", escape(note));
     }
     h.push_str("</ul>\n</body>\n</html>\n");
-    h
 }
 
 fn figure(h: &mut String, chart: &Chart) {

@@ -29,6 +29,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod backtest;
 pub mod charts;
 pub mod frames;
 mod html;
@@ -211,6 +212,42 @@ pub fn build(input: &ReportInput<'_>) -> Result<Vec<ReportFile>, ReportError> {
     Ok(files)
 }
 
+/// Refuses, unless `force`, when `dir` already holds report files (the
+/// [`REPORT_FILES`], chart files or a file named like the scenario copy).
+/// [`write`] calls it; a caller about to run a long simulation calls it
+/// first, so the run is not made only to be refused.
+pub fn check_free(dir: &Path, scenario_file_name: &str, force: bool) -> Result<(), ReportError> {
+    check_file_name(scenario_file_name)?;
+    if force {
+        return Ok(());
+    }
+    let mut present: Vec<String> = REPORT_FILES
+        .iter()
+        .copied()
+        .chain(std::iter::once(scenario_file_name))
+        .filter(|name| dir.join(name).exists())
+        .map(str::to_owned)
+        .collect();
+    // A directory that cannot be listed holds nothing to protect here;
+    // writing into it will report the real problem.
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let mut charts: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(CHART_PREFIX))
+            .collect();
+        charts.sort();
+        present.extend(charts);
+    }
+    if present.is_empty() {
+        return Ok(());
+    }
+    Err(ReportError::Exists {
+        dir: dir.to_path_buf(),
+        files: present.join(", "),
+    })
+}
+
 /// Builds the report and writes it into `dir` (created if missing), each
 /// file atomically. Refuses, before writing anything, when `dir` already
 /// holds report files and `options.force` is off. Returns the paths written.
@@ -219,33 +256,7 @@ pub fn write(
     dir: &Path,
     options: WriteOptions,
 ) -> Result<Vec<PathBuf>, ReportError> {
-    check_file_name(input.scenario_file_name)?;
-    if !options.force {
-        let mut present: Vec<String> = REPORT_FILES
-            .iter()
-            .copied()
-            .chain(std::iter::once(input.scenario_file_name))
-            .filter(|name| dir.join(name).exists())
-            .map(str::to_owned)
-            .collect();
-        // A directory that cannot be listed holds nothing to protect here;
-        // writing into it will report the real problem.
-        if let Ok(entries) = std::fs::read_dir(dir) {
-            let mut charts: Vec<String> = entries
-                .filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|name| name.starts_with(CHART_PREFIX))
-                .collect();
-            charts.sort();
-            present.extend(charts);
-        }
-        if !present.is_empty() {
-            return Err(ReportError::Exists {
-                dir: dir.to_path_buf(),
-                files: present.join(", "),
-            });
-        }
-    }
+    check_free(dir, input.scenario_file_name, options.force)?;
     let files = build(input)?;
     write::create_dir(dir)?;
     let mut written = Vec::with_capacity(files.len());
@@ -259,7 +270,7 @@ pub fn write(
 
 /// The scenario copy must be a plain file name that does not collide with
 /// a report file.
-fn check_file_name(name: &str) -> Result<(), ReportError> {
+pub(crate) fn check_file_name(name: &str) -> Result<(), ReportError> {
     let problem = if name.is_empty() {
         Some("it is empty")
     } else if name.contains(['/', '\\']) || name == "." || name == ".." {

@@ -373,7 +373,7 @@ fn finding(
 
 /// The scenario's inputs as `field path = value` rows, keys sorted within
 /// each table, arrays of tables in file order labelled by `id`.
-fn assumptions(text: &str, file: &str) -> Result<Vec<(String, String)>, ReportError> {
+pub(crate) fn assumptions(text: &str, file: &str) -> Result<Vec<(String, String)>, ReportError> {
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         ReportError::Scenario(format!("{file}: not a TOML file: {}", e.message()))
     })?;

@@ -14,9 +14,9 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 
-use crate::ReportError;
 use crate::charts::{self, FONT_BOLD, FONT_REGULAR};
-use crate::memo::{METRIC_COLUMNS, Memo};
+use crate::memo::{Finding, METRIC_COLUMNS, Memo};
+use crate::{ReportError, backtest};
 
 /// Chart size for the PDF: drawn smaller than on screen, so that the text
 /// in the charts is about the size of the body text once scaled to the page.
@@ -34,7 +34,25 @@ pub fn document(memo: &Memo<'_>) -> Result<Vec<u8>, ReportError> {
         ));
     }
     let chart_files: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
-    let markup = markup(memo, &chart_files);
+    compile(markup(memo, &chart_files), files)
+}
+
+/// The backtest memo's PDF bytes.
+pub(crate) fn backtest_document(memo: &backtest::Memo<'_>) -> Result<Vec<u8>, ReportError> {
+    let mut files = Vec::new();
+    for figure in &memo.figures {
+        let svg = figure.svg(CHART_WIDTH, CHART_HEIGHT)?;
+        files.push((
+            format!("{}-{}.svg", figure.id(), files.len()),
+            svg.into_bytes(),
+        ));
+    }
+    let chart_files: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+    compile(backtest_markup(memo, &chart_files), files)
+}
+
+/// Typesets `markup` with the chart files it refers to and exports the PDF.
+fn compile(markup: String, files: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, ReportError> {
     let world = Memory::new(markup, files);
     let compiled = typst::compile(&world);
     let document = compiled
@@ -80,9 +98,8 @@ fn lit(text: &str) -> String {
     out
 }
 
-/// The memo as typst markup.
-fn markup(memo: &Memo<'_>, chart_files: &[String]) -> String {
-    let mut m = String::new();
+/// The page set-up, the title, the date if any and a line under them.
+fn head(m: &mut String, title: &str, generated_on: Option<&str>, line: &str) {
     let _ = writeln!(
         m,
         "#set document(title: {})\n\
@@ -93,32 +110,71 @@ fn markup(memo: &Memo<'_>, chart_files: &[String]) -> String {
          #show heading.where(level: 1): set block(above: 1.6em, below: 0.8em)\n\
          #set table(stroke: 0.5pt + luma(150), inset: 4pt)\n\
          #show table.cell.where(y: 0): set text(weight: \"bold\")\n",
-        lit(&memo.title),
-        lit(&memo.title)
+        lit(title),
+        lit(title)
     );
-    let _ = writeln!(
-        m,
-        "#text(size: 18pt, weight: \"bold\", {})\n",
-        lit(&memo.title)
-    );
-    if let Some(date) = memo.generated_on {
+    let _ = writeln!(m, "#text(size: 18pt, weight: \"bold\", {})\n", lit(title));
+    if let Some(date) = generated_on {
         let _ = writeln!(m, "#text(fill: luma(60), {})\n", lit(date));
     }
-    let _ = writeln!(
-        m,
-        "#text(fill: luma(60), {})\n",
-        lit(&format!(
-            "Scenario file {}. {}",
-            memo.scenario_file_name,
-            memo.run_line()
-        ))
-    );
+    let _ = writeln!(m, "#text(fill: luma(60), {})\n", lit(line));
+}
 
-    m.push_str("#heading(level: 1, \"Executive summary\")\n");
-    for f in &memo.findings {
+/// The summary's headlines as a list, each led by its topic in bold.
+fn findings(m: &mut String, findings: &[Finding]) {
+    for f in findings {
         let _ = writeln!(m, "- *{}.* #{}", f.topic, lit(&f.text));
     }
     m.push('\n');
+}
+
+/// The assumptions section: the inputs of the scenario file, after a
+/// sentence saying which.
+fn assumptions(m: &mut String, intro: &str, assumptions: &[(String, String)]) {
+    m.push_str("#heading(level: 1, \"Assumptions\")\n");
+    let _ = writeln!(m, "#{}\n", lit(intro));
+    pairs(m, "(1fr, 1.4fr)", "Input", assumptions);
+}
+
+/// A two-column table of `(name, value)` rows.
+fn pairs(m: &mut String, widths: &str, name: &str, rows: &[(String, String)]) {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(k, v)| vec![k.clone(), v.clone()])
+        .collect();
+    table(
+        m,
+        widths,
+        &[name.to_owned(), "Value".to_owned()],
+        &rows,
+        usize::MAX,
+        8.0,
+    );
+}
+
+/// The method notes as a list.
+fn method(m: &mut String, notes: &[String]) {
+    m.push_str("#heading(level: 1, \"Method notes\")\n");
+    for note in notes {
+        let _ = writeln!(m, "- #{}", lit(note));
+    }
+}
+
+/// The memo as typst markup.
+fn markup(memo: &Memo<'_>, chart_files: &[String]) -> String {
+    let mut m = String::new();
+    head(
+        &mut m,
+        &memo.title,
+        memo.generated_on,
+        &format!(
+            "Scenario file {}. {}",
+            memo.scenario_file_name,
+            memo.run_line()
+        ),
+    );
+    m.push_str("#heading(level: 1, \"Executive summary\")\n");
+    findings(&mut m, &memo.findings);
     let plans = memo.run.plans.len();
     let mut header = vec!["Metric (mean [95% CI])".to_owned()];
     header.extend((0..plans).map(|p| memo.plan_label(p)));
@@ -131,28 +187,11 @@ fn markup(memo: &Memo<'_>, chart_files: &[String]) -> String {
         8.0,
     );
 
-    m.push_str("#heading(level: 1, \"Assumptions\")\n");
-    let _ = writeln!(
-        m,
-        "#{}\n",
-        lit(&format!(
-            "Every input of the scenario file {}, which is beside this report.",
-            memo.scenario_file_name
-        ))
+    let intro = format!(
+        "Every input of the scenario file {}, which is beside this report.",
+        memo.scenario_file_name
     );
-    let rows: Vec<Vec<String>> = memo
-        .assumptions
-        .iter()
-        .map(|(k, v)| vec![k.clone(), v.clone()])
-        .collect();
-    table(
-        &mut m,
-        "(1fr, 1.4fr)",
-        &["Input".to_owned(), "Value".to_owned()],
-        &rows,
-        usize::MAX,
-        8.0,
-    );
+    assumptions(&mut m, &intro, &memo.assumptions);
 
     m.push_str("#heading(level: 1, \"Metrics per plan\")\n");
     let columns: Vec<String> = METRIC_COLUMNS.iter().map(|c| (*c).to_owned()).collect();
@@ -189,10 +228,69 @@ fn markup(memo: &Memo<'_>, chart_files: &[String]) -> String {
         table(&mut m, &widths, &section.columns, &section.rows, 1, 7.5);
     }
 
-    m.push_str("#heading(level: 1, \"Method notes\")\n");
-    for note in &memo.method {
-        let _ = writeln!(m, "- #{}", lit(note));
+    method(&mut m, &memo.method);
+    m
+}
+
+/// The backtest memo as typst markup.
+fn backtest_markup(memo: &backtest::Memo<'_>, chart_files: &[String]) -> String {
+    let mut m = String::new();
+    head(&mut m, &memo.title, memo.generated_on, &memo.line);
+    let plans = memo.output.plans.len();
+    let plan_widths = vec!["1fr"; plans].join(", ");
+
+    m.push_str("#heading(level: 1, \"Summary\")\n");
+    findings(&mut m, &memo.findings);
+    let t = &memo.headline;
+    table(
+        &mut m,
+        &format!("(1.6fr, {plan_widths})"),
+        &t.header,
+        &t.rows,
+        1,
+        8.0,
+    );
+
+    m.push_str("#heading(level: 1, \"Trace\")\n");
+    // The names are short: the values (a SHA-256, a column mapping) get the room.
+    pairs(&mut m, "(auto, 1fr)", "Fact", &memo.trace);
+
+    assumptions(&mut m, &memo.assumptions_note, &memo.assumptions);
+
+    m.push_str("#heading(level: 1, \"Metrics per plan\")\n");
+    let t = &memo.metrics;
+    table(
+        &mut m,
+        &format!("(2.4fr, auto, {plan_widths})"),
+        &t.header,
+        &t.rows,
+        2,
+        7.5,
+    );
+    m.push_str("#heading(level: 2, \"Exact totals\")\n");
+    let _ = writeln!(
+        m,
+        "#{}\n",
+        lit(&format!(
+            "The money totals as exact decimals in {}; the tables above round them.",
+            memo.output.currency
+        ))
+    );
+    let t = &memo.exact;
+    table(
+        &mut m,
+        &format!("(1.6fr, {plan_widths})"),
+        &t.header,
+        &t.rows,
+        1,
+        7.5,
+    );
+
+    m.push_str("#heading(level: 1, \"Charts\")\n");
+    for (chart, file) in memo.charts.iter().zip(chart_files) {
+        figure(&mut m, &chart.title, file);
     }
+    method(&mut m, &memo.method);
     m
 }
 

@@ -7,9 +7,9 @@
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use sim::metrics::METRICS;
 
-use crate::ReportError;
 use crate::frames::unit_name;
 use crate::memo::Memo;
+use crate::{ReportError, backtest};
 
 /// The most path rows a plan's sheet holds; every path is in results.csv
 /// and results.parquet. Far below Excel's 1,048,576 rows, and keeps the
@@ -140,15 +140,7 @@ fn build(memo: &Memo<'_>) -> Result<Vec<u8>, XlsxError> {
         paths_sheet(sheet, plan, &bold)?;
     }
 
-    let sheet = book.add_worksheet().set_name(ASSUMPTIONS)?;
-    sheet.write_string_with_format(0, 0, "input", &bold)?;
-    sheet.write_string_with_format(0, 1, "value", &bold)?;
-    for (i, (key, value)) in memo.assumptions.iter().enumerate() {
-        sheet.write_string(i as u32 + 1, 0, key)?;
-        sheet.write_string(i as u32 + 1, 1, value)?;
-    }
-    sheet.set_column_width(0, 48)?;
-    sheet.set_column_width(1, 40)?;
+    assumptions_sheet(&mut book, &memo.assumptions, &bold)?;
 
     if let Some(section) = memo.sensitivity {
         let sheet = book.add_worksheet().set_name(SENSITIVITY)?;
@@ -167,6 +159,117 @@ fn build(memo: &Memo<'_>) -> Result<Vec<u8>, XlsxError> {
             }
         }
     }
+    book.save_to_buffer()
+}
+
+/// The `Assumptions` sheet: every input of the scenario file.
+fn assumptions_sheet(
+    book: &mut Workbook,
+    assumptions: &[(String, String)],
+    bold: &Format,
+) -> Result<(), XlsxError> {
+    let sheet = book.add_worksheet().set_name(ASSUMPTIONS)?;
+    sheet.write_string_with_format(0, 0, "input", bold)?;
+    sheet.write_string_with_format(0, 1, "value", bold)?;
+    for (i, (key, value)) in assumptions.iter().enumerate() {
+        sheet.write_string(i as u32 + 1, 0, key)?;
+        sheet.write_string(i as u32 + 1, 1, value)?;
+    }
+    sheet.set_column_width(0, 48)?;
+    sheet.set_column_width(1, 40)?;
+    Ok(())
+}
+
+/// Sheet of a backtest's daily series.
+pub const DAILY: &str = "Daily";
+
+/// Header of a backtest summary's metric table.
+pub const BACKTEST_SUMMARY_COLUMNS: [&str; 6] =
+    ["plan", "metric", "label", "unit", "value", "exact"];
+
+/// A backtest's workbook: `Summary` (the replay, the findings, and every
+/// metric of every plan as a number, with the exact decimal of money
+/// totals as text), `Daily` (every plan's daily series) and `Assumptions`.
+pub(crate) fn backtest_workbook(memo: &backtest::Memo<'_>) -> Result<Vec<u8>, ReportError> {
+    build_backtest(memo).map_err(|e| ReportError::Workbook(e.to_string()))
+}
+
+fn build_backtest(memo: &backtest::Memo<'_>) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let output = memo.output;
+
+    let sheet = book.add_worksheet().set_name(SUMMARY)?;
+    let mut row = 0u32;
+    sheet.write_string_with_format(row, 0, &memo.title, &bold)?;
+    row += 1;
+    if let Some(date) = memo.generated_on {
+        sheet.write_string(row, 0, date)?;
+        row += 1;
+    }
+    for (fact, value) in &memo.trace {
+        sheet.write_string(row, 0, fact)?;
+        sheet.write_string(row, 1, value)?;
+        row += 1;
+    }
+    row += 1;
+    for f in &memo.findings {
+        sheet.write_string_with_format(row, 0, f.topic, &bold)?;
+        sheet.write_string(row, 1, &f.text)?;
+        row += 1;
+    }
+    row += 1;
+    for (col, name) in BACKTEST_SUMMARY_COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(row, col as u16, *name, &bold)?;
+    }
+    row += 1;
+    for plan in &output.plans {
+        for (index, metric) in METRICS.iter().enumerate() {
+            sheet.write_string(row, 0, &plan.id)?;
+            sheet.write_string(row, 1, metric.name)?;
+            sheet.write_string(row, 2, metric.label)?;
+            sheet.write_string(row, 3, backtest::unit(metric.unit, &output.currency))?;
+            sheet.write_number(row, 4, plan.row[index])?;
+            if let Some(exact) = backtest::exact(&plan.totals, metric.name) {
+                sheet.write_string(row, 5, exact)?;
+            }
+            row += 1;
+        }
+    }
+    sheet.set_column_width(0, 36)?;
+    sheet.set_column_width(1, 22)?;
+    sheet.set_column_width(2, 40)?;
+    sheet.set_column_width(5, 24)?;
+
+    let sheet = book.add_worksheet().set_name(DAILY)?;
+    let header = &backtest::DAILY_COLUMNS[3..];
+    for (col, name) in header.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *name, &bold)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    let dates = backtest::dates(output);
+    let mut row = 1u32;
+    for plan in &output.plans {
+        let t = &plan.totals;
+        for (day, date) in dates.iter().enumerate() {
+            sheet.write_string(row, 0, &plan.id)?;
+            sheet.write_number(row, 1, day as f64)?;
+            sheet.write_string(row, 2, date)?;
+            let series = [
+                &t.daily_available,
+                &t.daily_exposure,
+                &t.daily_revenue,
+                &t.daily_provider_cost,
+            ];
+            for (col, values) in series.into_iter().enumerate() {
+                sheet.write_number(row, 3 + col as u16, values[day])?;
+            }
+            row += 1;
+        }
+    }
+    sheet.set_column_width(2, 12)?;
+
+    assumptions_sheet(&mut book, &memo.assumptions, &bold)?;
     book.save_to_buffer()
 }
 

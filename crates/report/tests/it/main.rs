@@ -2,9 +2,11 @@
 //! Runs come from the CLI's small test scenario (seed fixed, printed on
 //! failure through the scenario) or are built by hand with known values.
 
+mod backtest;
 mod charts;
 mod files;
 mod frames;
+mod study;
 
 use std::sync::atomic::AtomicBool;
 

@@ -36,8 +36,15 @@ tools="$target_dir/tools"
 if [ ! -x "$tools/bin/tauri-driver" ]; then
   cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --root "$tools"
 fi
-cargo build -p creditsim-desktop --locked
+# `cargo test` built the app's binary for its integration tests
+# (CARGO_BIN_EXE_creditsim-desktop). A separate `cargo build` would unify
+# dependency features without the dev-dependencies and rebuild half the
+# tree (10+ minutes here), so the e2e test drives that binary.
 app="$target_dir/debug/creditsim-desktop"
+if [ ! -x "$app" ]; then
+  echo "scripts/test.sh: $app is missing: cargo test should have built it" >&2
+  exit 1
+fi
 (cd ui && NO_AT_BRIDGE=1 WEBKIT_DISABLE_COMPOSITING_MODE=1 APP="$app" \
   TAURI_DRIVER="$tools/bin/tauri-driver" \
   xvfb-run -a -s "-screen 0 1440x960x24" dbus-run-session -- node --test e2e/app.test.mjs)

@@ -1,7 +1,8 @@
 // End-to-end: the real app in a real window (WebKitWebDriver through
 // tauri-driver), driven as a person would. Run by scripts/test.sh under
 // Xvfb; needs APP (the debug binary) and, optionally, TAURI_DRIVER and
-// SCREENSHOT (where to save a screenshot of the results).
+// SCREENSHOT (where to save a screenshot of the results) and SHOTS (a
+// directory for a screenshot of each screen, to look at before a release).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -16,6 +17,13 @@ const RUN_TIMEOUT_MS = 10 * 60 * 1000;
 
 let driver;
 let browser;
+
+/** Saves a screenshot of the window scrolled to `selector` into SHOTS. */
+async function shot(name, selector) {
+  if (!process.env.SHOTS) return;
+  await (await browser.$(selector)).scrollIntoView();
+  await browser.saveScreenshot(`${process.env.SHOTS}/${name}.png`);
+}
 
 function portOpen(port) {
   return new Promise((resolve) => {
@@ -93,6 +101,9 @@ test("runs 200 paths of a shipped scenario and shows the comparison and charts",
   await chart.waitForExist({ timeout: 60_000 });
   const ids = await browser.$$("[data-chart]").map((c) => c.getAttribute("data-chart"));
   assert.deepEqual([...ids].sort(), ["balance_fan", "comparison_bars", "exposure_fan", "margin_distribution"]);
+  await shot("results", "#results");
+  await shot("charts", "#charts");
+  await shot("charts-fans", '[data-chart="exposure_fan"]');
 });
 
 test("inspects one customer's path: daily balance and journal", async () => {
@@ -101,6 +112,7 @@ test("inspects one customer's path: daily balance and journal", async () => {
   await journal.waitForDisplayed({ timeout: 60_000 });
   assert.ok((await browser.$$("#journal tbody tr")).length > 0);
   assert.ok(await (await browser.$("[data-inspector-chart] svg")).isExisting());
+  await shot("inspector", "#inspector");
   if (process.env.SCREENSHOT) {
     await (await browser.$("#results")).scrollIntoView();
     await browser.saveScreenshot(process.env.SCREENSHOT);

@@ -89,10 +89,7 @@ pub fn run(args: BacktestArgs) -> ExitCode {
         Ok(read) => read,
         Err(code) => return code,
     };
-    let scenario_file = args.scenario.file_name().map_or_else(
-        || "scenario.toml".to_owned(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let scenario_file = super::report::file_name(&args.scenario);
     // Refuse an existing report before the replay, not after it.
     if let Some(dir) = &args.report
         && let Err(error) = ::report::backtest::check_free(dir, &scenario_file, args.force)

@@ -189,17 +189,25 @@ fn catalogue_problems(path: &Path, lines: &[String]) -> ExitCode {
 /// Problems are printed on stderr and give the bad-input exit code. Every
 /// command that runs a scenario file reads it through here.
 pub fn read_scenario_and_text(path: &Path) -> Result<(Scenario, String), ExitCode> {
-    let name = path.display().to_string();
     let (text, catalogue) = read_scenario_source(path)?;
-    match sim::scenario::load_with_catalogue(&text, &name, catalogue.as_ref()) {
-        Ok(scenario) => Ok((scenario, text)),
-        Err(errors) => {
-            for error in &errors {
-                eprintln!("{error}");
-            }
-            Err(ExitCode::from(EXIT_BAD_INPUT))
+    let scenario = load_scenario(path, &text, catalogue.as_ref())?;
+    Ok((scenario, text))
+}
+
+/// Loads the text read from `path` against its catalogue, printing every
+/// problem with its place.
+pub fn load_scenario(
+    path: &Path,
+    text: &str,
+    catalogue: Option<&Catalogue>,
+) -> Result<Scenario, ExitCode> {
+    let name = path.display().to_string();
+    sim::scenario::load_with_catalogue(text, &name, catalogue).map_err(|errors| {
+        for error in &errors {
+            eprintln!("{error}");
         }
-    }
+        ExitCode::from(EXIT_BAD_INPUT)
+    })
 }
 
 /// The text of the scenario at `path` and the catalogue it names (relative

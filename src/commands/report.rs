@@ -10,7 +10,7 @@ use std::sync::atomic::AtomicBool;
 
 use clap::Args;
 use sim::run::RunOutput;
-use sim::sensitivity::{DEFAULT_PATHS, Sensitivity, SensitivityOptions};
+use sim::sensitivity::{DEFAULT_PATHS, SensitivityOptions};
 
 use super::run::{RunSettings, simulate};
 use super::sensitivity::{VariantBar, parse_fraction};
@@ -46,12 +46,33 @@ pub struct ReportArgs {
 
 pub fn run(args: ReportArgs) -> ExitCode {
     let name = args.scenario.display().to_string();
-    let (scenario, text) = match super::prices::read_scenario_and_text(&args.scenario) {
-        Ok(read) => read,
+    let (text, catalogue) = match super::prices::read_scenario_source(&args.scenario) {
+        Ok(source) => source,
+        Err(code) => return code,
+    };
+    let scenario = match super::prices::load_scenario(&args.scenario, &text, catalogue.as_ref()) {
+        Ok(scenario) => scenario,
         Err(code) => return code,
     };
     if let Err(code) = check_free(&args.out, &args.scenario, args.force) {
         return code;
+    }
+    let mut study_options = args.sensitivity.then(|| SensitivityOptions {
+        swing: args.swing,
+        params: args.params.clone(),
+        paths: args.sensitivity_paths,
+        // Set to the report's seed once the run has resolved it.
+        seed: None,
+        threads: args.settings.threads,
+        // The report shows the one-at-a-time study; rank correlations
+        // are `creditsim sensitivity`'s.
+        samples: 0,
+    });
+    // A bad --param or --swing is refused before the run, not after it.
+    if let Some(options) = &study_options
+        && let Err(error) = sim::sensitivity::inputs(&text, &name, catalogue.as_ref(), options)
+    {
+        return super::sensitivity::report(&name, &error);
     }
     let output = match simulate(&scenario, &args.settings) {
         Ok(output) => output,
@@ -60,24 +81,26 @@ pub fn run(args: ReportArgs) -> ExitCode {
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
-    let section = if args.sensitivity {
-        let options = SensitivityOptions {
-            swing: args.swing,
-            params: args.params,
-            paths: args.sensitivity_paths,
+    let section = match &mut study_options {
+        Some(options) => {
             // The study's runs share the report's seed.
-            seed: Some(output.seed),
-            threads: args.settings.threads,
-            // The report shows the one-at-a-time study; rank correlations
-            // are `creditsim sensitivity`'s.
-            samples: 0,
-        };
-        match study(&args.scenario, &text, &options) {
-            Ok(study) => Some(::report::study::section(&study)),
-            Err(code) => return code,
+            options.seed = Some(output.seed);
+            let bar = VariantBar::new(options.paths);
+            let study = sim::sensitivity::analyse(
+                &text,
+                &name,
+                catalogue.as_ref(),
+                options,
+                &bar,
+                &AtomicBool::new(false),
+            );
+            bar.finish();
+            match study {
+                Ok(study) => Some(::report::study::section(&study)),
+                Err(error) => return super::sensitivity::report(&name, &error),
+            }
         }
-    } else {
-        None
+        None => None,
     };
     write_with(
         &output,
@@ -87,23 +110,6 @@ pub fn run(args: ReportArgs) -> ExitCode {
         args.force,
         section,
     )
-}
-
-/// Runs the sensitivity study of the scenario at `path` with a progress bar.
-fn study(path: &Path, text: &str, options: &SensitivityOptions) -> Result<Sensitivity, ExitCode> {
-    let name = path.display().to_string();
-    let (_, catalogue) = super::prices::read_scenario_source(path)?;
-    let bar = VariantBar::new(options.paths);
-    let result = sim::sensitivity::analyse(
-        text,
-        &name,
-        catalogue.as_ref(),
-        options,
-        &bar,
-        &AtomicBool::new(false),
-    );
-    bar.finish();
-    result.map_err(|error| super::sensitivity::report(&name, &error))
 }
 
 /// Writes the report of `output` into `dir` and says where on stderr.
@@ -123,7 +129,7 @@ pub(super) fn check_free(dir: &Path, scenario: &Path, force: bool) -> Result<(),
 }
 
 /// The name the report's copy of the scenario gets.
-fn file_name(scenario: &Path) -> String {
+pub(super) fn file_name(scenario: &Path) -> String {
     scenario.file_name().map_or_else(
         || "scenario.toml".to_owned(),
         |n| n.to_string_lossy().into_owned(),

@@ -144,3 +144,24 @@ fn report_and_run_refuse_an_existing_report_before_running() {
     assert_eq!(std::fs::read(dir.join("report.pdf")).unwrap(), b"keep me");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_bad_sensitivity_parameter_is_refused_before_the_run() {
+    let dir = out_dir("bad-param");
+    let out = creditsim(&[
+        "report",
+        SCENARIO,
+        "--out",
+        dir.to_str().unwrap(),
+        "--sensitivity",
+        "--param",
+        "plans.prepaid.packs.starter.prise",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("did you mean `plans.prepaid.packs.starter.price`"),
+        "{stderr}"
+    );
+    assert!(!dir.exists(), "nothing is written");
+}

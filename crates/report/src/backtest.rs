@@ -52,7 +52,6 @@ use crate::charts::{
 };
 use crate::frames::{self, unit_name};
 use crate::memo::{self, Finding, money};
-use crate::write::{create_dir, write_atomic};
 use crate::{CHART_PREFIX, ReportError, ReportFile, WriteOptions};
 
 /// The per-plan summary written besides the Monte Carlo report's files.
@@ -177,15 +176,7 @@ pub fn write(
     options: WriteOptions,
 ) -> Result<Vec<PathBuf>, ReportError> {
     check_free(dir, input.scenario_file_name, options.force)?;
-    let files = build(input)?;
-    create_dir(dir)?;
-    let mut written = Vec::with_capacity(files.len());
-    for file in files {
-        let path = dir.join(&file.name);
-        write_atomic(&path, &file.bytes)?;
-        written.push(path);
-    }
-    Ok(written)
+    crate::write::write_files(dir, build(input)?)
 }
 
 /// [`crate::check_free`] (the Monte Carlo report's files, charts and the
@@ -892,35 +883,14 @@ impl Figure<'_> {
 
     /// The figure as an SVG document of `width` by `height` user units.
     pub fn svg(&self, width: u32, height: u32) -> Result<String, ChartError> {
-        charts::register_fonts();
         self.check()?;
-        let mut text = String::new();
-        {
-            let root = SVGBackend::with_string(&mut text, (width, height)).into_drawing_area();
-            self.draw(&root).map_err(|m| self.draw_error(m))?;
-            root.present().map_err(|e| self.draw_error(e.to_string()))?;
-        }
-        Ok(text)
+        charts::render_svg(self.id(), width, height, |root| self.draw(root))
     }
 
     /// The figure as a PNG image of `width` by `height` pixels.
     pub fn png(&self, width: u32, height: u32) -> Result<Vec<u8>, ChartError> {
-        charts::register_fonts();
         self.check()?;
-        let mut pixels = vec![0u8; width as usize * height as usize * 3];
-        {
-            let root = BitMapBackend::with_buffer(&mut pixels, (width, height)).into_drawing_area();
-            self.draw(&root).map_err(|m| self.draw_error(m))?;
-            root.present().map_err(|e| self.draw_error(e.to_string()))?;
-        }
-        charts::encode_png(&pixels, width, height).map_err(|m| self.draw_error(m))
-    }
-
-    fn draw_error(&self, message: String) -> ChartError {
-        ChartError::Draw {
-            chart: self.id(),
-            message,
-        }
+        charts::render_png(self.id(), width, height, |root| self.draw(root))
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn {

@@ -188,43 +188,57 @@ pub fn chart(figure: Figure<'_>) -> Result<Chart, ChartError> {
 
 /// The figure as an SVG document of `width` by `height` user units.
 pub fn svg(figure: Figure<'_>, width: u32, height: u32) -> Result<String, ChartError> {
-    register_fonts();
     check(figure)?;
-    let mut text = String::new();
-    {
-        let root = SVGBackend::with_string(&mut text, (width, height)).into_drawing_area();
-        draw(figure, &root).map_err(|message| ChartError::Draw {
-            chart: figure.id(),
-            message,
-        })?;
-        root.present().map_err(|e| ChartError::Draw {
-            chart: figure.id(),
-            message: e.to_string(),
-        })?;
-    }
-    Ok(text)
+    render_svg(figure.id(), width, height, |root| draw(figure, root))
 }
 
 /// The figure as a PNG image of `width` by `height` pixels, drawn by
 /// plotters' bitmap backend with the embedded font.
 pub fn png(figure: Figure<'_>, width: u32, height: u32) -> Result<Vec<u8>, ChartError> {
-    register_fonts();
     check(figure)?;
-    let draw_error = |message: String| ChartError::Draw {
-        chart: figure.id(),
-        message,
-    };
+    render_png(figure.id(), width, height, |root| draw(figure, root))
+}
+
+/// Runs a drawing on an SVG backend with the embedded fonts registered:
+/// every chart of the crate (the run's, a study's, a backtest's) is drawn
+/// through here and [`render_png`], so SVG and PNG are the same picture.
+pub(crate) fn render_svg(
+    chart: &'static str,
+    width: u32,
+    height: u32,
+    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Drawn,
+) -> Result<String, ChartError> {
+    register_fonts();
+    let draw_error = |message: String| ChartError::Draw { chart, message };
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, (width, height)).into_drawing_area();
+        draw(&root).map_err(draw_error)?;
+        root.present().map_err(|e| draw_error(e.to_string()))?;
+    }
+    Ok(text)
+}
+
+/// [`render_svg`] on plotters' bitmap backend, encoded as PNG.
+pub(crate) fn render_png(
+    chart: &'static str,
+    width: u32,
+    height: u32,
+    draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> Drawn,
+) -> Result<Vec<u8>, ChartError> {
+    register_fonts();
+    let draw_error = |message: String| ChartError::Draw { chart, message };
     let mut pixels = vec![0u8; width as usize * height as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (width, height)).into_drawing_area();
-        draw(figure, &root).map_err(draw_error)?;
+        draw(&root).map_err(draw_error)?;
         root.present().map_err(|e| draw_error(e.to_string()))?;
     }
     encode_png(&pixels, width, height).map_err(draw_error)
 }
 
 /// An RGB buffer of `width` by `height` pixels as PNG bytes.
-pub(crate) fn encode_png(pixels: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
+fn encode_png(pixels: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     let mut encoder = png::Encoder::new(&mut bytes, width, height);
     encoder.set_color(png::ColorType::Rgb);
@@ -235,7 +249,7 @@ pub(crate) fn encode_png(pixels: &[u8], width: u32, height: u32) -> Result<Vec<u
     Ok(bytes)
 }
 
-pub(crate) fn register_fonts() {
+fn register_fonts() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         for (style, bytes) in [

@@ -258,14 +258,7 @@ pub fn write(
 ) -> Result<Vec<PathBuf>, ReportError> {
     check_free(dir, input.scenario_file_name, options.force)?;
     let files = build(input)?;
-    write::create_dir(dir)?;
-    let mut written = Vec::with_capacity(files.len());
-    for file in files {
-        let path = dir.join(&file.name);
-        write::write_atomic(&path, &file.bytes)?;
-        written.push(path);
-    }
-    Ok(written)
+    write::write_files(dir, files)
 }
 
 /// The scenario copy must be a plain file name that does not collide with

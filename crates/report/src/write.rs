@@ -7,7 +7,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::ReportError;
+use crate::{ReportError, ReportFile};
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, then a
 /// rename. On failure the temporary file is removed and `path` is untouched.
@@ -48,4 +48,17 @@ pub fn create_dir(dir: &Path) -> Result<(), ReportError> {
         path: dir.to_path_buf(),
         source,
     })
+}
+
+/// Creates `dir` if missing and writes each file into it atomically, in
+/// order; returns their paths.
+pub fn write_files(dir: &Path, files: Vec<ReportFile>) -> Result<Vec<PathBuf>, ReportError> {
+    create_dir(dir)?;
+    let mut written = Vec::with_capacity(files.len());
+    for file in files {
+        let path = dir.join(&file.name);
+        write_atomic(&path, &file.bytes)?;
+        written.push(path);
+    }
+    Ok(written)
 }

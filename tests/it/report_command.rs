@@ -148,9 +148,13 @@ fn report_and_run_refuse_an_existing_report_before_running() {
 #[test]
 fn a_bad_sensitivity_parameter_is_refused_before_the_run() {
     let dir = out_dir("bad-param");
+    // A million paths would take a quarter of an hour: refused after the
+    // run, this test would hang instead of passing.
     let out = creditsim(&[
         "report",
         SCENARIO,
+        "--paths",
+        "1000000",
         "--out",
         dir.to_str().unwrap(),
         "--sensitivity",

@@ -1018,6 +1018,20 @@ fn draw_tornado<DB: DrawingBackend>(t: &Tornado, area: &DrawingArea<DB, Shift>) 
     let font = (FAMILY, 13).into_font();
     for (i, bar) in bars.iter().enumerate() {
         let y = i as f64;
+        if bar.at_low == t.base && bar.at_high == t.base {
+            // Both ends on the base line: one label, not two printed over
+            // each other.
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("no effect ({} → {})", bar.low_input, bar.high_input),
+                    (t.base + span * 0.01, y),
+                    font.clone()
+                        .color(&BLACK)
+                        .pos(Pos::new(HPos::Left, VPos::Center)),
+                )))
+                .or_message()?;
+            continue;
+        }
         for (value, colour, input) in [
             (bar.at_low, LOW_INPUT, &bar.low_input),
             (bar.at_high, HIGH_INPUT, &bar.high_input),

@@ -74,7 +74,12 @@ pub fn page(memo: &Memo<'_>) -> String {
         for chart in &memo.sensitivity_charts {
             figure(&mut h, chart);
         }
-        table(&mut h, &section.columns, &section.rows, 1);
+        table(
+            &mut h,
+            &section.columns,
+            &section.rows,
+            section.text_columns,
+        );
     }
 
     method(&mut h, &memo.method);

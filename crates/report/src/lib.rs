@@ -81,6 +81,9 @@ pub struct SensitivitySection {
     pub heatmaps: Vec<Heatmap>,
     /// Column headings of the table.
     pub columns: Vec<String>,
+    /// How many leading columns hold text (left-aligned); the rest hold
+    /// numbers (right-aligned).
+    pub text_columns: usize,
     /// Rows of the table, each as long as `columns`.
     pub rows: Vec<Vec<String>>,
 }

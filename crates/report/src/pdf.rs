@@ -224,8 +224,24 @@ fn markup(memo: &Memo<'_>, chart_files: &[String]) -> String {
         for (chart, file) in memo.sensitivity_charts.iter().zip(&chart_files[charts..]) {
             figure(&mut m, &chart.title, file);
         }
-        let widths = format!("({})", vec!["1fr"; section.columns.len()].join(", "));
-        table(&mut m, &widths, &section.columns, &section.rows, 1, 7.5);
+        // Columns as wide as their longest cell (within bounds), and
+        // dotted paths (`plans.pro.packs.0.price`) free to break after a
+        // dot, so a long input name wraps in its cell instead of running
+        // into the next one.
+        let widths = content_widths(&section.columns, &section.rows, section.text_columns);
+        let rows: Vec<Vec<String>> = section
+            .rows
+            .iter()
+            .map(|row| row.iter().map(|cell| breakable(cell)).collect())
+            .collect();
+        table(
+            &mut m,
+            &widths,
+            &section.columns,
+            &rows,
+            section.text_columns,
+            7.5,
+        );
     }
 
     method(&mut m, &memo.method);
@@ -304,6 +320,46 @@ fn figure(m: &mut String, title: &str, file: &str) {
 }
 
 /// A table whose columns from `numeric_from` on are right-aligned.
+/// Typst column widths: numbers (columns from `text_columns` on) as wide
+/// as their widest cell (`auto`, never wrapped); text columns share the
+/// rest in proportion to their longest cell, counted from 4 to 30
+/// characters.
+fn content_widths(header: &[String], rows: &[Vec<String>], text_columns: usize) -> String {
+    let widths: Vec<String> = (0..header.len())
+        .map(|c| {
+            if c >= text_columns {
+                return "auto".to_owned();
+            }
+            let longest = rows
+                .iter()
+                .filter_map(|row| row.get(c))
+                .chain(std::iter::once(&header[c]))
+                .map(|cell| cell.chars().count())
+                .max()
+                .unwrap_or(1);
+            format!("{}fr", longest.clamp(4, 30))
+        })
+        .collect();
+    format!("({})", widths.join(", "))
+}
+
+/// `text` with a zero-width space after each dot between two word
+/// characters, where typst may break a long dotted path.
+fn breakable(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, c) in chars.iter().enumerate() {
+        out.push(*c);
+        let between = i > 0
+            && chars[i - 1].is_alphanumeric()
+            && chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
+        if *c == '.' && between {
+            out.push('\u{200B}');
+        }
+    }
+    out
+}
+
 fn table(
     m: &mut String,
     widths: &str,
@@ -407,7 +463,23 @@ impl World for Memory {
 
 #[cfg(test)]
 mod tests {
-    use super::lit;
+    use super::{breakable, content_widths, lit};
+
+    #[test]
+    fn dotted_paths_may_break_after_their_dots_and_numbers_stay_whole() {
+        assert_eq!(
+            breakable("plans.pro.packs.0.price"),
+            "plans.\u{200B}pro.\u{200B}packs.0.\u{200B}price"
+        );
+        assert_eq!(breakable("1234.56 to 0.5"), "1234.56 to 0.5");
+    }
+
+    #[test]
+    fn columns_are_as_wide_as_their_longest_cell_within_bounds() {
+        let header = ["Plan", "Input", "X"].map(String::from).to_vec();
+        let rows = vec![vec!["pro".to_owned(), "a".repeat(50), "1.5".to_owned()]];
+        assert_eq!(content_widths(&header, &rows, 2), "(4fr, 30fr, auto)");
+    }
 
     #[test]
     fn string_literals_escape_quotes_and_backslashes() {

@@ -123,6 +123,7 @@ pub fn section(study: &Sensitivity) -> SensitivitySection {
         tornadoes: tornadoes(study),
         heatmaps: Vec::new(),
         columns,
+        text_columns: 3,
         rows,
     }
 }

@@ -33,6 +33,7 @@ fn sensitivity() -> SensitivitySection {
         }],
         heatmaps: vec![],
         columns: vec!["input".into(), "low".into(), "high".into()],
+        text_columns: 1,
         rows: vec![vec!["provider price".into(), "130".into(), "70".into()]],
     }
 }

@@ -75,18 +75,21 @@ pub fn heatmaps(sweep: &Sweep) -> Vec<Heatmap> {
 /// saying how the study was run.
 pub fn section(study: &Sensitivity) -> SensitivitySection {
     let currency = &study.currency;
-    let shown = study.inputs.len().min(TOP_INPUTS);
+    let shown = if study.inputs.len() > TOP_INPUTS {
+        format!("the {TOP_INPUTS} inputs with the largest swing per plan and outcome")
+    } else {
+        "every input, largest swing first".to_owned()
+    };
     let note = format!(
         "Each of {} inputs was swung ±{}% one at a time, holding the others at their values, \
          with {} paths per run and seed {} for every run (common random numbers), {} runs in all. \
-         The charts and the table show the {} inputs with the largest swing per plan and outcome; \
+         The charts and the table show {shown}; \
          the swing interval is the 95% interval of the paired per-path differences.",
         study.inputs.len(),
         round_percent(study.swing),
         study.paths,
         study.seed,
         study.runs,
-        shown,
     );
     let columns = [
         "Plan",

@@ -59,6 +59,11 @@ fn a_study_becomes_one_tornado_per_plan_and_outcome_with_its_table() {
         section.note
     );
     assert!(section.note.contains("6 paths per run and seed 11"));
+    assert!(
+        section
+            .note
+            .contains("show every input, largest swing first")
+    );
     assert_eq!(section.rows.len(), 4 * 2);
     assert!(
         section

@@ -142,3 +142,73 @@ test("cancels a long run and stays usable", async () => {
   await browser.waitUntil(async () => (await phase()) === "finished", { timeout: RUN_TIMEOUT_MS });
   await (await browser.$("#comparison")).waitForDisplayed({ timeout: 60_000 });
 });
+
+test("edits a scenario: a wrong value is shown at its field, fixed, and the edited text runs", async () => {
+  await (await browser.$('[data-scenario="shipped:price-cut-80"]')).click();
+  await setField("#paths", "50");
+  await (await browser.$("#view-edit")).click();
+  const customers = '[data-field="segments[0].customers"]';
+  const input = await browser.$(`${customers} input`);
+  await input.waitForDisplayed({ timeout: 30_000 });
+  const original = await input.getValue();
+  assert.equal(original, "60");
+  // Sparklines show the shape of the scenario's distributions.
+  assert.ok((await browser.$$("[data-sparkline] svg")).length > 0, "a distribution preview is drawn");
+
+  // A negative count: the loader's message appears at the field.
+  await input.clearValue();
+  await input.setValue("-5");
+  await browser.keys("Tab");
+  const error = await browser.$(`${customers} .field-error`);
+  await error.waitForDisplayed({ timeout: 20_000 });
+  assert.match(await error.getText(), /customers|0|negative|range|integer/i);
+  assert.equal(await (await browser.$("#validation")).getAttribute("data-ok"), "false");
+  assert.ok(!(await (await browser.$("#editor-run")).isEnabled()), "Run waits for a valid scenario");
+  await shot("editor-error", customers);
+
+  // The TOML tab lists the same problem at its line and column; a click puts the caret there.
+  await (await browser.$("#tab-toml")).click();
+  const at = await browser.$("#toml-problems button[data-line]");
+  await at.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await at.getText(), /^\d+:\d+$/);
+  await at.click();
+  const caret = await browser.execute(() => {
+    const t = document.getElementById("toml-text");
+    const before = t.value.slice(0, t.selectionStart);
+    return before.split("\n").length;
+  });
+  assert.equal(String(caret), (await at.getText()).split(":")[0], "the caret is on the problem's line");
+  await shot("editor-toml", "#toml-text");
+  await (await browser.$("#tab-form")).click();
+
+  // Fixed: the error goes, the change is unsaved (kept as a draft), and Run uses it.
+  const again = await browser.$(`${customers} input`);
+  await again.waitForDisplayed({ timeout: 10_000 });
+  await again.clearValue();
+  await again.setValue("30");
+  await browser.keys("Tab");
+  await browser.waitUntil(async () => (await (await browser.$("#validation")).getAttribute("data-ok")) === "true", {
+    timeout: 20_000,
+    timeoutMsg: "the fixed scenario did not check clean",
+  });
+  assert.equal((await browser.$$(`${customers} .field-error`)).length, 0);
+  assert.ok(await (await browser.$("#unsaved")).isDisplayed(), "the change is marked unsaved");
+  await shot("editor-fixed", "#editor");
+  await (await browser.$("#editor-run")).click();
+  await browser.waitUntil(async () => (await phase()) === "finished", { timeout: RUN_TIMEOUT_MS });
+  await (await browser.$("#comparison")).waitForDisplayed({ timeout: 60_000 });
+  assert.match(await (await browser.$("#runs-edited")).getText(), /unsaved/);
+  await shot("editor-run", "#run-status");
+
+  // Back to the original value: nothing unsaved is left (and no draft, so closing asks nothing).
+  await (await browser.$("#view-edit")).click();
+  const last = await browser.$(`${customers} input`);
+  await last.waitForDisplayed({ timeout: 10_000 });
+  await last.clearValue();
+  await last.setValue(original);
+  await browser.keys("Tab");
+  await browser.waitUntil(async () => (await browser.$$("#unsaved")).length === 0, {
+    timeout: 20_000,
+    timeoutMsg: "the original value did not make the scenario clean again",
+  });
+});

@@ -19,9 +19,9 @@ let driver;
 let browser;
 
 /** Saves a screenshot of the window scrolled to `selector` into SHOTS. */
-async function shot(name, selector) {
+async function shot(name, selector, block = "start") {
   if (!process.env.SHOTS) return;
-  await (await browser.$(selector)).scrollIntoView();
+  await (await browser.$(selector)).scrollIntoView({ block });
   await browser.saveScreenshot(`${process.env.SHOTS}/${name}.png`);
 }
 
@@ -72,6 +72,16 @@ async function setField(selector, value) {
   await field.clearValue();
   await field.setValue(value);
   assert.equal(await field.getValue(), value);
+}
+
+/** Replaces a field's text as a person does: select all, type, Tab away (which commits it). */
+async function typeInto(selector, value) {
+  const field = await browser.$(selector);
+  await field.waitForDisplayed({ timeout: 10_000 });
+  await field.click();
+  await browser.keys(["Control", "a"]);
+  await browser.keys([...value]);
+  await browser.keys("Tab");
 }
 
 async function phase() {
@@ -156,15 +166,13 @@ test("edits a scenario: a wrong value is shown at its field, fixed, and the edit
   assert.ok((await browser.$$("[data-sparkline] svg")).length > 0, "a distribution preview is drawn");
 
   // A negative count: the loader's message appears at the field.
-  await input.clearValue();
-  await input.setValue("-5");
-  await browser.keys("Tab");
+  await typeInto(`${customers} input`, "-5");
   const error = await browser.$(`${customers} .field-error`);
   await error.waitForDisplayed({ timeout: 20_000 });
   assert.match(await error.getText(), /customers|0|negative|range|integer/i);
   assert.equal(await (await browser.$("#validation")).getAttribute("data-ok"), "false");
   assert.ok(!(await (await browser.$("#editor-run")).isEnabled()), "Run waits for a valid scenario");
-  await shot("editor-error", customers);
+  await shot("editor-error", customers, "center");
 
   // The TOML tab lists the same problem at its line and column; a click puts the caret there.
   await (await browser.$("#tab-toml")).click();
@@ -178,15 +186,16 @@ test("edits a scenario: a wrong value is shown at its field, fixed, and the edit
     return before.split("\n").length;
   });
   assert.equal(String(caret), (await at.getText()).split(":")[0], "the caret is on the problem's line");
+  const line = await browser.execute(() => {
+    const t = document.getElementById("toml-text");
+    return t.value.split("\n")[t.value.slice(0, t.selectionStart).split("\n").length - 1];
+  });
+  assert.match(line, /^customers = -5/, "the problem's line is the edited one, in its place");
   await shot("editor-toml", "#toml-text");
   await (await browser.$("#tab-form")).click();
 
   // Fixed: the error goes, the change is unsaved (kept as a draft), and Run uses it.
-  const again = await browser.$(`${customers} input`);
-  await again.waitForDisplayed({ timeout: 10_000 });
-  await again.clearValue();
-  await again.setValue("30");
-  await browser.keys("Tab");
+  await typeInto(`${customers} input`, "30");
   await browser.waitUntil(async () => (await (await browser.$("#validation")).getAttribute("data-ok")) === "true", {
     timeout: 20_000,
     timeoutMsg: "the fixed scenario did not check clean",
@@ -197,16 +206,12 @@ test("edits a scenario: a wrong value is shown at its field, fixed, and the edit
   await (await browser.$("#editor-run")).click();
   await browser.waitUntil(async () => (await phase()) === "finished", { timeout: RUN_TIMEOUT_MS });
   await (await browser.$("#comparison")).waitForDisplayed({ timeout: 60_000 });
-  assert.match(await (await browser.$("#runs-edited")).getText(), /unsaved/);
+  assert.match(await (await browser.$("#results-edited")).getText(), /unsaved/);
   await shot("editor-run", "#run-status");
 
   // Back to the original value: nothing unsaved is left (and no draft, so closing asks nothing).
   await (await browser.$("#view-edit")).click();
-  const last = await browser.$(`${customers} input`);
-  await last.waitForDisplayed({ timeout: 10_000 });
-  await last.clearValue();
-  await last.setValue(original);
-  await browser.keys("Tab");
+  await typeInto(`${customers} input`, original);
   await browser.waitUntil(async () => (await browser.$$("#unsaved")).length === 0, {
     timeout: 20_000,
     timeoutMsg: "the original value did not make the scenario clean again",

@@ -795,17 +795,13 @@ pub fn add_catalogue_model(
     Ok(doc.to_string())
 }
 
-/// Appends `table` to the array of tables `key`, placed right after its
-/// last element (a new array goes at the end).
-fn push_table(doc: &mut DocumentMut, key: &str, mut table: Table) -> Result<(), EditError> {
+/// Appends `table` to the array of tables `key` (a new array goes at the end).
+fn push_table(doc: &mut DocumentMut, key: &str, table: Table) -> Result<(), EditError> {
     match doc.get_mut(key) {
         Some(Item::ArrayOfTables(items)) => {
-            let after = items.iter().filter_map(Table::position).max();
-            if let Some(after) = after {
-                // Between the last element and whatever followed it: the
-                // document orders tables by position, ties in insertion order.
-                table.set_position(Some(after));
-            }
+            // No position: the document places it after the last table it
+            // wrote before it (the last element's own subtables), so it is
+            // the array's last element.
             items.push(table);
             Ok(())
         }
@@ -1486,16 +1482,40 @@ price = 1
     #[test]
     fn packs_are_added_after_the_last_and_removed() {
         let out = add_element(TEXT, "plans[0].packs").unwrap();
-        assert!(
-            out.ends_with(
-                "price = 1\n\n[[plans.packs]]\nid = \"pack-2\"\ncredits = 1000\nprice = 10\n"
-            ) || out.ends_with(
-                "price = 1\n[[plans.packs]]\nid = \"pack-2\"\ncredits = 1000\nprice = 10\n"
-            ),
-            "{out}"
-        );
+        let new = "[[plans.packs]]\nid = \"pack-2\"\ncredits = 1000\nprice = 10\n";
+        assert!(out.ends_with(new), "appended after the last pack: {out}");
+        assert!(out.starts_with(TEXT.trim_end()), "the rest kept: {out}");
         let back = remove_element(&out, "plans[0].packs[1]").unwrap();
         assert_eq!(back.trim_end(), TEXT.trim_end());
+    }
+
+    #[test]
+    fn a_new_pack_or_table_stays_with_its_plan() {
+        let two = format!("{TEXT}\n[[plans]]\nid = \"q\"\nprice_per_credit = 1\n");
+        let out = add_element(&two, "plans[0].packs").unwrap();
+        let pack = out.find("id = \"pack-2\"").expect("added");
+        assert!(
+            pack < out.find("id = \"q\"").unwrap(),
+            "before the next plan: {out}"
+        );
+        let out = add_element(&two, "plans[1].packs").unwrap();
+        assert!(
+            out.find("id = \"pack-1\"").unwrap() > out.find("id = \"q\"").unwrap(),
+            "{out}"
+        );
+        let out = set_field(
+            &two,
+            "plans[0].topup.below",
+            FieldKind::Decimal,
+            &NewValue::Text("5".into()),
+        )
+        .unwrap();
+        let topup = out.find("[plans.topup]").expect("a table");
+        assert!(
+            topup < out.find("id = \"q\"").unwrap(),
+            "under its plan: {out}"
+        );
+        assert!(topup > out.find("id = \"p\"").unwrap(), "{out}");
     }
 
     #[test]

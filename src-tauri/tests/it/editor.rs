@@ -263,7 +263,11 @@ fn a_catalogue_model_is_added_with_a_rate_card_at_cost() {
         .find(|c| c.id == "anthropic/claude-sonnet-4-6")
         .expect("a known model");
     assert_eq!((sonnet.input.as_str(), sonnet.output.as_str()), ("3", "15"));
-    let text = tiny_text();
+    // The last model has a dated price change: the new model must come
+    // after it, not take it over.
+    let text = app
+        .add_element(&tiny_text(), "models[0].price_changes")
+        .expect("a price change");
     let added = app
         .add_catalogue_model(&text, "openai/gpt-4o", None)
         .expect("adds");
@@ -279,6 +283,18 @@ fn a_catalogue_model_is_added_with_a_rate_card_at_cost() {
     assert!(added.contains("# openai/gpt-4o at cost"), "{added}");
     let v = app.validate_scenario(&added, None).expect("validates");
     assert!(v.ok, "{:?}", v.problems);
+    let form = app.scenario_form(&added).expect("form");
+    assert_eq!(
+        form.models,
+        vec!["anthropic/claude-sonnet-4-6", "openai/gpt-4o"]
+    );
+    assert!(
+        form.sections[0]
+            .blocks
+            .iter()
+            .any(|b| b.path == "models[0].price_changes[0]"),
+        "the change stays with its model"
+    );
     assert_eq!(
         app.add_catalogue_model(&added, "openai/gpt-4o", None)
             .expect_err("twice")

@@ -56,7 +56,7 @@ pub fn validate(text: &str, file: Option<&Path>) -> Validation {
 /// [`catalogue_for`] finds it.
 pub fn load(text: &str, file: Option<&Path>) -> Result<(Scenario, Vec<String>), Vec<Problem>> {
     let name = file.map_or_else(|| "scenario.toml".to_owned(), |f| f.display().to_string());
-    let (catalogue, warnings) = catalogue_for(text, file).map_err(|lines| {
+    let found = catalogue_for(text, file).map_err(|lines| {
         lines
             .into_iter()
             .map(|message| Problem {
@@ -69,8 +69,8 @@ pub fn load(text: &str, file: Option<&Path>) -> Result<(Scenario, Vec<String>), 
             })
             .collect::<Vec<_>>()
     })?;
-    sim::scenario::load_with_catalogue(text, &name, catalogue.as_deref())
-        .map(|scenario| (scenario, warnings))
+    sim::scenario::load_with_catalogue(text, &name, found.catalogue.as_deref())
+        .map(|scenario| (scenario, found.warnings))
         .map_err(|errors| errors.iter().map(problem).collect())
 }
 

@@ -115,11 +115,18 @@ impl Library {
         let name = path.display().to_string();
         let text = sim::file::read_text(&path)
             .map_err(|message| IpcError::new(ErrorCode::Io, format!("{name}: {message}")))?;
-        let (catalogue, _warnings) = catalogue_for(&text, Some(&path))
+        let found = catalogue_for(&text, Some(&path))
             .map_err(|problems| IpcError::new(ErrorCode::BadScenario, problems.join("\n")))?;
         let id = format!("file:{}", self.next_file);
-        let loaded = load_text(&text, catalogue.as_deref(), &name, id, name.clone(), false)
-            .map_err(|problems| IpcError::new(ErrorCode::BadScenario, problems.join("\n")))?;
+        let loaded = load_text(
+            &text,
+            found.catalogue.as_deref(),
+            &name,
+            id,
+            name.clone(),
+            false,
+        )
+        .map_err(|problems| IpcError::new(ErrorCode::BadScenario, problems.join("\n")))?;
         self.next_file += 1;
         if self.opened.len() >= MAX_OPENED {
             self.opened.remove(0);
@@ -143,6 +150,14 @@ impl Library {
     }
 }
 
+/// The catalogue a scenario text names, as [`catalogue_for`] found it.
+pub struct Found {
+    /// `None` when the text names no catalogue.
+    pub catalogue: Option<Cow<'static, Catalogue>>,
+    /// Where it came from, when the user should know (the built-in copy).
+    pub warnings: Vec<String>,
+}
+
 /// The price catalogue a scenario text names, found as the app finds it:
 /// none when it names none; the embedded one for a text with no file (a
 /// shipped scenario, an unsaved copy); for a file, the catalogue file it
@@ -150,19 +165,20 @@ impl Library {
 /// and the scenario pins the embedded catalogue's SHA-256, the embedded one
 /// with a warning (a shipped scenario saved elsewhere keeps working in the
 /// app). Errors are lines for the user.
-pub fn catalogue_for(
-    text: &str,
-    file: Option<&Path>,
-) -> Result<(Option<Cow<'static, Catalogue>>, Vec<String>), Vec<String>> {
+pub fn catalogue_for(text: &str, file: Option<&Path>) -> Result<Found, Vec<String>> {
+    let found = |catalogue, warnings| Found {
+        catalogue,
+        warnings,
+    };
     let Some(named) = sim::scenario::catalogue_file(text) else {
-        return Ok((None, Vec::new()));
+        return Ok(found(None, Vec::new()));
     };
     let Some(file) = file else {
-        return Ok((Some(Cow::Borrowed(shipped_catalogue())), Vec::new()));
+        return Ok(found(Some(Cow::Borrowed(shipped_catalogue())), Vec::new()));
     };
     let target = file.parent().unwrap_or_else(|| Path::new("")).join(&named);
     if target.exists() {
-        return sim::file::read_catalogue(&target).map(|c| (Some(Cow::Owned(c)), Vec::new()));
+        return sim::file::read_catalogue(&target).map(|c| found(Some(Cow::Owned(c)), Vec::new()));
     }
     let embedded = shipped_catalogue();
     if sim::scenario::catalogue_sha256(text).as_deref() == Some(embedded.sha256()) {
@@ -172,7 +188,7 @@ pub fn catalogue_for(
              there or change [catalogue] file",
             target.display()
         );
-        return Ok((Some(Cow::Borrowed(embedded)), vec![warning]));
+        return Ok(found(Some(Cow::Borrowed(embedded)), vec![warning]));
     }
     Err(vec![format!("{}: no such file", target.display())])
 }

@@ -45,11 +45,9 @@ async function waitForPort(port, timeoutMs) {
   throw new Error(`tauri-driver did not listen on port ${port} within ${timeoutMs} ms`);
 }
 
-before(async () => {
-  assert.ok(APP, "set APP to the path of the debug binary (target/debug/creditsim-desktop)");
-  driver = spawn(DRIVER, ["--port", String(PORT)], { stdio: ["ignore", "inherit", "inherit"] });
-  await waitForPort(PORT, 30_000);
-  browser = await remote({
+/** Starts the app in a new WebDriver session. */
+function startApp() {
+  return remote({
     hostname: "127.0.0.1",
     port: PORT,
     logLevel: "warn",
@@ -59,6 +57,13 @@ before(async () => {
       "wdio:enforceWebDriverClassic": true,
     },
   });
+}
+
+before(async () => {
+  assert.ok(APP, "set APP to the path of the debug binary (target/debug/creditsim-desktop)");
+  driver = spawn(DRIVER, ["--port", String(PORT)], { stdio: ["ignore", "inherit", "inherit"] });
+  await waitForPort(PORT, 30_000);
+  browser = await startApp();
 });
 
 after(async () => {
@@ -215,5 +220,32 @@ test("edits a scenario: a wrong value is shown at its field, fixed, and the edit
   await browser.waitUntil(async () => (await browser.$$("#unsaved")).length === 0, {
     timeout: 20_000,
     timeoutMsg: "the original value did not make the scenario clean again",
+  });
+});
+
+test("unsaved changes survive the app going away and come back with a banner", async () => {
+  const customers = '[data-field="segments[0].customers"]';
+  await typeInto(`${customers} input`, "31");
+  await (await browser.$("#unsaved")).waitForDisplayed({ timeout: 20_000 });
+  // The draft is written half a second after the last change.
+  await browser.pause(1500);
+  // The app goes away without a word (as in a crash), then starts again.
+  await browser.deleteSession();
+  browser = await startApp();
+  const banner = await browser.$("#restored");
+  await banner.waitForDisplayed({ timeout: 30_000 });
+  assert.match(await banner.getText(), /Restored unsaved changes to Provider price cut of 80%/);
+  await (await browser.$('[data-scenario="shipped:price-cut-80"]')).click();
+  await (await browser.$("#view-edit")).click();
+  const input = await browser.$(`${customers} input`);
+  await input.waitForDisplayed({ timeout: 20_000 });
+  assert.equal(await input.getValue(), "31", "the draft's text is back in the editor");
+  assert.ok(await (await browser.$("#unsaved")).isDisplayed());
+  await shot("restored", "#restored");
+  // Edited back to the shipped text: no draft is left for the next start.
+  await typeInto(`${customers} input`, "60");
+  await browser.waitUntil(async () => (await browser.$$("#unsaved")).length === 0, {
+    timeout: 20_000,
+    timeoutMsg: "the shipped value did not make the scenario clean again",
   });
 });

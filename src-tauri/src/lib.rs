@@ -70,13 +70,18 @@ fn ask_before_discarding(window: &tauri::Window, api: &tauri::CloseRequestApi) {
         return;
     }
     api.prevent_close();
+    let message = format!(
+        "You have unsaved changes to {}. Close and discard them?",
+        unsaved.join(", ")
+    );
+    // GTK reads a message dialog's text as a printf format: a scenario
+    // named "80% cut" would print garbage there.
+    #[cfg(target_os = "linux")]
+    let message = message.replace('%', "%%");
     let window = window.clone();
     window
         .dialog()
-        .message(format!(
-            "You have unsaved changes to {}. Close and discard them?",
-            unsaved.join(", ")
-        ))
+        .message(message)
         .title("Unsaved changes")
         .kind(MessageDialogKind::Warning)
         .buttons(MessageDialogButtons::OkCancelCustom(

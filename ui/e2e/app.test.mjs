@@ -85,7 +85,8 @@ async function typeInto(selector, value) {
   await field.waitForDisplayed({ timeout: 10_000 });
   await field.click();
   await browser.keys(["Control", "a"]);
-  await browser.keys([...value]);
+  // One key at a time: WebKitWebDriver drops the second of two equal keys in one action.
+  for (const key of value) await browser.keys(key);
   await browser.keys("Tab");
 }
 
@@ -247,5 +248,42 @@ test("unsaved changes survive the app going away and come back with a banner", a
   await browser.waitUntil(async () => (await browser.$$("#unsaved")).length === 0, {
     timeout: 20_000,
     timeoutMsg: "the shipped value did not make the scenario clean again",
+  });
+});
+
+test("adds a model from the price catalogue, with a rate card at cost", async () => {
+  // Still in the editor of the shipped price-cut scenario, with nothing unsaved.
+  await (await browser.$("#tab-toml")).click();
+  const original = await browser.execute(() => document.getElementById("toml-text").value);
+  await (await browser.$("#tab-form")).click();
+  const search = await browser.$("#model-search");
+  await search.waitForDisplayed({ timeout: 20_000 });
+  await search.click();
+  await search.setValue("claude-sonnet-4-6");
+  const pick = await browser.$("#model-pick");
+  await browser.waitUntil(async () => (await pick.$$("option")).length > 1, { timeout: 20_000 });
+  await pick.selectByAttribute("value", "anthropic/claude-sonnet-4-6");
+  await (await browser.$("#model-add")).click();
+  const block = await browser.$('[data-block="models[2]"]');
+  await block.waitForDisplayed({ timeout: 20_000 });
+  assert.match(await block.getText(), /anthropic\/claude-sonnet-4-6/);
+  assert.match(await (await browser.$("#editor-notice")).getText(), /at cost/);
+  await browser.waitUntil(async () => (await (await browser.$("#validation")).getAttribute("data-ok")) === "true", {
+    timeout: 20_000,
+    timeoutMsg: "the scenario with the new model did not check clean",
+  });
+  const rate = await (await browser.$('[data-field="rate_card[2].credits_per_mtok.input"] input')).getValue();
+  assert.ok(Number(rate) > 0, `an at-cost rate card entry: ${rate}`);
+  await shot("editor-model", '[data-block="models[2]"]', "center");
+  // Back to the shipped text, as a paste over the whole TOML would do: nothing is left unsaved.
+  await (await browser.$("#tab-toml")).click();
+  await browser.execute((text) => {
+    const t = document.getElementById("toml-text");
+    t.value = text;
+    t.dispatchEvent(new Event("input", { bubbles: true }));
+  }, original);
+  await browser.waitUntil(async () => (await browser.$$("#unsaved")).length === 0, {
+    timeout: 20_000,
+    timeoutMsg: "the shipped text did not make the scenario clean again",
   });
 });

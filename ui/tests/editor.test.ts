@@ -10,12 +10,14 @@ import {
   DraftSaver,
   confirmDiscard,
   draftKey,
+  draftOf,
   fieldPaths,
   isDirty,
   newSession,
   offsetOf,
   placeProblems,
   restoredBanner,
+  saveSession,
 } from "../src/lib/editor";
 
 const info = (over: Partial<ScenarioInfo>): ScenarioInfo => ({
@@ -189,5 +191,60 @@ describe("unsaved changes", () => {
   it("names what was restored", () => {
     expect(restoredBanner([])).toBeNull();
     expect(restoredBanner(["A", "B"])).toBe("Restored unsaved changes to A, B.");
+  });
+});
+
+describe("saving", () => {
+  let calls: string[];
+  afterEach(() => clearMocks());
+
+  function backend(saveFails: boolean) {
+    calls = [];
+    mockIPC((cmd, args) => {
+      calls.push(cmd);
+      const a = args as Record<string, unknown>;
+      if (cmd === "save_scenario") {
+        if (saveFails) throw { code: "bad_scenario", message: "not saved: 1 problem" };
+        return a.path;
+      }
+      if (cmd === "open_scenario") return info({ id: "file:1", shipped: false, file: a.path as string, name: "Mine" });
+      return null;
+    });
+  }
+
+  it("saves in place, then drops the draft", async () => {
+    backend(false);
+    const s = { ...newSession(info({ id: "file:1", shipped: false, file: "/a/s.toml" }), "x"), text: "y" };
+    const saved = await saveSession(s, "/a/s.toml", new DraftSaver(async () => {}));
+    expect(saved).toEqual({ written: "/a/s.toml", opened: null });
+    expect(calls).toEqual(["save_scenario", "discard_draft"]);
+  });
+
+  it("duplicates a shipped scenario into a new file and opens it", async () => {
+    backend(false);
+    const s = { ...newSession(info({}), "x"), text: "y" };
+    const saved = await saveSession(s, "/home/me/mine.toml", new DraftSaver(async () => {}));
+    expect(saved.written).toBe("/home/me/mine.toml");
+    expect(saved.opened?.id).toBe("file:1");
+    expect(calls).toEqual(["save_scenario", "discard_draft", "open_scenario"]);
+  });
+
+  it("keeps the draft when the save is refused", async () => {
+    backend(true);
+    vi.useFakeTimers();
+    const written: Draft[] = [];
+    const saver = new DraftSaver(async (d) => {
+      written.push(d);
+    });
+    const s = { ...newSession(info({}), "x"), text: "y" };
+    saver.changed(draftOf(s));
+    await expect(saveSession(s, "/home/me/mine.toml", saver)).rejects.toEqual({
+      code: "bad_scenario",
+      message: "not saved: 1 problem",
+    });
+    expect(calls).toEqual(["save_scenario"]);
+    await vi.advanceTimersByTimeAsync(DRAFT_DELAY_MS);
+    expect(written.map((d) => d.text)).toEqual(["y"]);
+    vi.useRealTimers();
   });
 });

@@ -4,6 +4,7 @@
 // field they are about, and the question before changes are thrown away.
 // The text is the single source of truth; the form is a view of it.
 import type { Draft, FormModel, Problem, ScenarioInfo } from "../bindings/ipc";
+import { api } from "./api";
 
 /** How long after the last change a draft is written. */
 export const DRAFT_DELAY_MS = 500;
@@ -148,4 +149,23 @@ export async function confirmDiscard(
 export function restoredBanner(names: string[]): string | null {
   if (names.length === 0) return null;
   return `Restored unsaved changes to ${names.join(", ")}.`;
+}
+
+/** What a save did: the file written, and the scenario it opened when that is a new file (Save as). */
+export interface Saved {
+  written: string;
+  opened: ScenarioInfo | null;
+}
+
+/**
+ * Saves a session's text to `path`. Only once the file is written is the
+ * draft dropped (a refused or failed save keeps it); a file other than the
+ * session's own (Save as, Duplicate) is opened so it joins the list.
+ */
+export async function saveSession(session: Session, path: string, drafts: DraftSaver): Promise<Saved> {
+  const written = await api.saveScenario(path, session.text);
+  drafts.cancel(session.key);
+  await api.discardDraft(session.key);
+  const opened = written === session.file ? null : await api.openScenario(written);
+  return { written, opened };
 }

@@ -45,6 +45,10 @@ if [ ! -x "$app" ]; then
   echo "scripts/test.sh: $app is missing: cargo test should have built it" >&2
   exit 1
 fi
-(cd ui && NO_AT_BRIDGE=1 WEBKIT_DISABLE_COMPOSITING_MODE=1 APP="$app" \
+# The editor keeps drafts in the app's data folder: a fresh one per run, so
+# no earlier run's draft is restored and none is left behind.
+data_home="$(mktemp -d)"
+trap 'rm -rf "$data_home"' EXIT
+(cd ui && XDG_DATA_HOME="$data_home" NO_AT_BRIDGE=1 WEBKIT_DISABLE_COMPOSITING_MODE=1 APP="$app" \
   TAURI_DRIVER="$tools/bin/tauri-driver" \
   xvfb-run -a -s "-screen 0 1440x960x24" dbus-run-session -- node --test e2e/app.test.mjs)

@@ -11,6 +11,19 @@ const COMMANDS: &[&str] = &[
     "run_charts",
     "inspect_path",
     "save_results",
+    "scenario_text",
+    "validate_scenario",
+    "scenario_form",
+    "set_field",
+    "add_element",
+    "remove_element",
+    "distribution_preview",
+    "catalogue_models",
+    "add_catalogue_model",
+    "save_scenario",
+    "save_draft",
+    "load_drafts",
+    "discard_draft",
 ];
 
 fn main() {

@@ -3,21 +3,25 @@
 //! path inspector and saving results. `commands.rs` is a line per command
 //! over this.
 
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use crate::dto::{
-    ChartDto, CustomerDto, GrantDto, InspectRequest, Inspection, JournalEntryDto, JournalFilter,
-    RunRequest, RunResults, ScenarioInfo,
+    CatalogueChoice, ChartDto, CustomerDto, DistPreview, DistValue, Draft, FieldEdit, FormModel,
+    GrantDto, InspectRequest, Inspection, JournalEntryDto, JournalFilter, RunRequest, RunResults,
+    ScenarioInfo, Validation,
 };
+use crate::editor::{self, Drafts};
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::runs::{Runs, Sink};
-use crate::scenarios::Library;
+use crate::scenarios::{self, Library, Loaded};
 use crate::{charts, files, runs};
 
 /// Everything the window can reach.
 pub struct App {
     library: Mutex<Library>,
     runs: Arc<Runs>,
+    drafts: Drafts,
 }
 
 impl Default for App {
@@ -27,11 +31,23 @@ impl Default for App {
 }
 
 impl App {
+    /// An app that keeps no drafts (tests of everything else).
     pub fn new() -> App {
+        App::with_data_dir(None)
+    }
+
+    /// An app that keeps drafts under `data_dir` (the window's app data
+    /// folder).
+    pub fn with_data_dir(data_dir: Option<PathBuf>) -> App {
         App {
             library: Mutex::new(Library::new()),
             runs: Arc::new(Runs::default()),
+            drafts: Drafts::new(data_dir),
         }
+    }
+
+    fn loaded(&self, id: &str) -> IpcResult<Loaded> {
+        self.library.lock().expect("library lock").get(id)
     }
 
     pub fn list_scenarios(&self) -> Vec<ScenarioInfo> {
@@ -42,13 +58,121 @@ impl App {
         self.library.lock().expect("library lock").open(path)
     }
 
+    /// Starts a run of an open scenario, or of its text as edited when the
+    /// request carries one.
     pub fn start_run(&self, request: &RunRequest, sink: Sink) -> IpcResult<u32> {
-        let loaded = self
-            .library
-            .lock()
-            .expect("library lock")
-            .get(&request.scenario)?;
-        self.runs.start(loaded.scenario, request, sink)
+        let loaded = self.loaded(&request.scenario)?;
+        let scenario = match &request.text {
+            None => loaded.scenario,
+            Some(text) => {
+                let (scenario, _) =
+                    editor::load(text, scenarios::file_of(&loaded.info)).map_err(|problems| {
+                        let lines: Vec<String> = problems
+                            .iter()
+                            .map(|p| format!("{}:{}: {}: {}", p.line, p.column, p.path, p.message))
+                            .collect();
+                        IpcError::new(ErrorCode::BadScenario, lines.join("\n"))
+                    })?;
+                Arc::new(scenario)
+            }
+        };
+        self.runs.start(scenario, request, sink)
+    }
+
+    /// The text an open scenario was loaded from.
+    pub fn scenario_text(&self, id: &str) -> IpcResult<String> {
+        Ok(self.loaded(id)?.text.to_string())
+    }
+
+    /// The loader's verdict on `text` as the scenario `id` (whose file, if
+    /// any, locates the catalogue).
+    pub fn validate_scenario(&self, text: &str, id: Option<&str>) -> IpcResult<Validation> {
+        let info = id.map(|id| self.loaded(id)).transpose()?.map(|l| l.info);
+        Ok(editor::validate(
+            text,
+            info.as_ref().and_then(scenarios::file_of),
+        ))
+    }
+
+    pub fn scenario_form(&self, text: &str) -> IpcResult<FormModel> {
+        editor::form(text)
+    }
+
+    pub fn set_field(&self, text: &str, change: &FieldEdit) -> IpcResult<String> {
+        editor::set_field(text, change)
+    }
+
+    pub fn add_element(&self, text: &str, path: &str) -> IpcResult<String> {
+        editor::add_element(text, path)
+    }
+
+    pub fn remove_element(&self, text: &str, path: &str) -> IpcResult<String> {
+        editor::remove_element(text, path)
+    }
+
+    pub fn distribution_preview(&self, dist: &DistValue) -> IpcResult<DistPreview> {
+        editor::preview(dist)
+    }
+
+    pub fn catalogue_models(&self, day: &str) -> IpcResult<Vec<CatalogueChoice>> {
+        editor::catalogue_choices(day)
+    }
+
+    pub fn add_catalogue_model(
+        &self,
+        text: &str,
+        model: &str,
+        id: Option<&str>,
+    ) -> IpcResult<String> {
+        let info = id.map(|id| self.loaded(id)).transpose()?.map(|l| l.info);
+        editor::add_catalogue_model(text, model, info.as_ref().and_then(scenarios::file_of))
+    }
+
+    /// Writes a scenario text to a path the save dialog returned,
+    /// atomically; a text the loader refuses is not written (it stays in
+    /// its draft), so every saved file opens again.
+    pub fn save_scenario(&self, path: &str, text: &str) -> IpcResult<String> {
+        let target = files::scenario_save_path(path)?;
+        let validation = editor::validate(text, Some(&target));
+        if !validation.ok {
+            let first = &validation.problems[0];
+            return Err(IpcError::new(
+                ErrorCode::BadScenario,
+                format!(
+                    "not saved: the scenario has {}; the first is at line {}, column {}: {}: {} \
+                     (your changes are kept as a draft)",
+                    validation.summary, first.line, first.column, first.path, first.message
+                ),
+            ));
+        }
+        files::write_atomically(&target, text.as_bytes())?;
+        Ok(target.display().to_string())
+    }
+
+    pub fn save_draft(&self, draft: &Draft) -> IpcResult<()> {
+        self.drafts.save(draft)
+    }
+
+    pub fn load_drafts(&self) -> IpcResult<Vec<Draft>> {
+        self.drafts.list()
+    }
+
+    pub fn discard_draft(&self, key: &str) -> IpcResult<()> {
+        self.drafts.discard(key)
+    }
+
+    /// The names of the scenarios with unsaved changes (drafts).
+    pub fn unsaved(&self) -> Vec<String> {
+        self.drafts
+            .list()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| d.name)
+            .collect()
+    }
+
+    pub fn discard_all_drafts(&self) -> IpcResult<()> {
+        self.drafts.discard_all()
     }
 
     pub fn cancel_run(&self, run_id: u32) -> IpcResult<()> {

@@ -41,10 +41,21 @@ pub fn typescript() -> String {
         declaration::<dto::JournalEntryDto>(),
         declaration::<dto::GrantDto>(),
         declaration::<dto::Inspection>(),
+        declaration::<dto::Problem>(),
+        declaration::<dto::Validation>(),
+        declaration::<dto::DistValue>(),
+        declaration::<dto::FormField>(),
+        declaration::<dto::FormBlock>(),
+        declaration::<dto::FormSection>(),
+        declaration::<dto::FormModel>(),
+        declaration::<dto::FieldEdit>(),
+        declaration::<dto::DistPreview>(),
+        declaration::<dto::CatalogueChoice>(),
+        declaration::<dto::Draft>(),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs and error.rs by ts-rs; do not edit.\n\
-         // Regenerate: UPDATE_BINDINGS=1 cargo test -p creditsim-desktop --test it bindings\n",
+         // Regenerate: UPDATE_BINDINGS=1 cargo test --workspace --locked -- bindings\n",
     );
     for decl in decls {
         out.push('\n');

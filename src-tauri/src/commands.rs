@@ -7,7 +7,8 @@ use tauri::ipc::Channel;
 
 use crate::app::App;
 use crate::dto::{
-    ChartDto, InspectRequest, Inspection, RunEvent, RunRequest, RunResults, ScenarioInfo,
+    CatalogueChoice, ChartDto, DistPreview, DistValue, Draft, FieldEdit, FormModel, InspectRequest,
+    Inspection, RunEvent, RunRequest, RunResults, ScenarioInfo, Validation,
 };
 use crate::error::IpcResult;
 
@@ -60,4 +61,79 @@ pub async fn inspect_path(app: State<'_, App>, request: InspectRequest) -> IpcRe
 #[tauri::command]
 pub async fn save_results(app: State<'_, App>, run_id: u32, path: String) -> IpcResult<String> {
     app.save_results(run_id, &path)
+}
+
+/// The text an open scenario was loaded from, for the editor.
+#[tauri::command]
+pub fn scenario_text(app: State<'_, App>, scenario: String) -> IpcResult<String> {
+    app.scenario_text(&scenario)
+}
+
+#[tauri::command]
+pub async fn validate_scenario(
+    app: State<'_, App>,
+    text: String,
+    scenario: Option<String>,
+) -> IpcResult<Validation> {
+    app.validate_scenario(&text, scenario.as_deref())
+}
+
+#[tauri::command]
+pub async fn scenario_form(app: State<'_, App>, text: String) -> IpcResult<FormModel> {
+    app.scenario_form(&text)
+}
+
+#[tauri::command]
+pub async fn set_field(app: State<'_, App>, text: String, change: FieldEdit) -> IpcResult<String> {
+    app.set_field(&text, &change)
+}
+
+#[tauri::command]
+pub async fn add_element(app: State<'_, App>, text: String, path: String) -> IpcResult<String> {
+    app.add_element(&text, &path)
+}
+
+#[tauri::command]
+pub async fn remove_element(app: State<'_, App>, text: String, path: String) -> IpcResult<String> {
+    app.remove_element(&text, &path)
+}
+
+#[tauri::command]
+pub async fn distribution_preview(app: State<'_, App>, dist: DistValue) -> IpcResult<DistPreview> {
+    app.distribution_preview(&dist)
+}
+
+#[tauri::command]
+pub async fn catalogue_models(app: State<'_, App>, day: String) -> IpcResult<Vec<CatalogueChoice>> {
+    app.catalogue_models(&day)
+}
+
+#[tauri::command]
+pub async fn add_catalogue_model(
+    app: State<'_, App>,
+    text: String,
+    model: String,
+    scenario: Option<String>,
+) -> IpcResult<String> {
+    app.add_catalogue_model(&text, &model, scenario.as_deref())
+}
+
+#[tauri::command]
+pub async fn save_scenario(app: State<'_, App>, path: String, text: String) -> IpcResult<String> {
+    app.save_scenario(&path, &text)
+}
+
+#[tauri::command]
+pub async fn save_draft(app: State<'_, App>, draft: Draft) -> IpcResult<()> {
+    app.save_draft(&draft)
+}
+
+#[tauri::command]
+pub async fn load_drafts(app: State<'_, App>) -> IpcResult<Vec<Draft>> {
+    app.load_drafts()
+}
+
+#[tauri::command]
+pub async fn discard_draft(app: State<'_, App>, key: String) -> IpcResult<()> {
+    app.discard_draft(&key)
 }

@@ -40,6 +40,11 @@ pub struct RunRequest {
     pub seed: Option<u64>,
     /// A fraction: 0.01 for 1%.
     pub precision: Option<f64>,
+    /// The scenario's text as edited, run instead of the copy the app
+    /// loaded (its catalogue is found as for `scenario`'s file).
+    #[serde(default)]
+    #[ts(optional)]
+    pub text: Option<String>,
 }
 
 /// A plan's running estimate of mean gross margin.
@@ -203,4 +208,130 @@ pub struct Inspection {
     pub matching: u32,
     pub offset: u32,
     pub entries: Vec<JournalEntryDto>,
+}
+
+/// One problem the loader found in a scenario text.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct Problem {
+    /// The loader's error code (`out_of_range`, `syntax`, ...).
+    pub code: String,
+    /// The field path (`plans[0].exhaustion.limit`); empty for the file.
+    pub path: String,
+    /// 1-based, in the text.
+    pub line: u32,
+    /// 1-based, in characters.
+    pub column: u32,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// What the loader says about a scenario text.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct Validation {
+    pub ok: bool,
+    pub problems: Vec<Problem>,
+    /// Things that do not stop a run (a catalogue taken from the app's own copy).
+    pub warnings: Vec<String>,
+    /// One line: what the scenario holds, or how many problems it has.
+    pub summary: String,
+}
+
+/// A distribution in the form: its name and parameters as typed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DistValue {
+    pub dist: String,
+    pub params: Vec<(String, String)>,
+}
+
+/// One editable field: `kind` is `integer`, `float`, `decimal`, `text`,
+/// `choice`, `date`, `period`, `dist` or `number_list`.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct FormField {
+    /// The loader's field path, where its problems are reported.
+    pub path: String,
+    pub label: String,
+    pub kind: String,
+    /// As written; `null` when the default applies.
+    pub value: Option<String>,
+    pub dist: Option<DistValue>,
+    /// What applies when not written, in words.
+    pub default: Option<String>,
+    pub options: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct FormBlock {
+    pub title: String,
+    pub path: String,
+    pub note: Option<String>,
+    pub fields: Vec<FormField>,
+    /// An array element `remove_element` may remove.
+    pub removable: bool,
+    /// An array `add_element` may add to.
+    pub add: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct FormSection {
+    /// `models`, `segment` or `plan`.
+    pub kind: String,
+    pub title: String,
+    pub path: String,
+    pub blocks: Vec<FormBlock>,
+}
+
+/// The editor's form over a scenario text.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct FormModel {
+    /// The scenario's `start` as written.
+    pub start: Option<String>,
+    pub models: Vec<String>,
+    pub sections: Vec<FormSection>,
+}
+
+/// A change to one field: `value` for a scalar (null to remove it and take
+/// the default), `dist` for a distribution.
+#[derive(Clone, Debug, PartialEq, Deserialize, TS)]
+pub struct FieldEdit {
+    pub path: String,
+    pub kind: String,
+    pub value: Option<String>,
+    pub dist: Option<DistValue>,
+}
+
+/// A distribution's shape for a sparkline, from the simulator's own sampler.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct DistPreview {
+    pub low: f64,
+    pub high: f64,
+    /// Bin heights, the highest 1, between `low` and `high`.
+    pub density: Vec<f64>,
+    pub p05: f64,
+    pub p50: f64,
+    pub p95: f64,
+    pub mean: Option<f64>,
+}
+
+/// A model of the embedded price catalogue the simulator can price.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct CatalogueChoice {
+    /// `provider/model`.
+    pub id: String,
+    pub name: String,
+    /// Provider prices per million tokens on the day asked for, exact.
+    pub input: String,
+    pub output: String,
+    pub cache_read: String,
+    /// Dated changes after that day.
+    pub changes: u32,
+}
+
+/// Unsaved editor text kept on disk until saved or discarded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+pub struct Draft {
+    /// `shipped:<stem>` for a shipped scenario, else the file's absolute path.
+    pub key: String,
+    /// The scenario's name, for the banner.
+    pub name: String,
+    pub text: String,
 }

@@ -29,6 +29,11 @@ pub enum ErrorCode {
     Cancelled,
     /// Drawing a chart failed.
     Charts,
+    /// The editor could not make a change (the text is not TOML, no such
+    /// field or element); the text is left as it was.
+    BadEdit,
+    /// A distribution's parameters are not usable; the message names which.
+    BadDistribution,
     /// Never sent by a command: the UI's code for a failure of the IPC layer
     /// itself (a command refused by the capabilities, arguments that do not
     /// decode), whose error is not an `IpcError`.

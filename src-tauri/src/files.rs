@@ -45,6 +45,24 @@ pub fn scenario_path(path: &str) -> IpcResult<PathBuf> {
 /// A results file to write: an absolute path ending in `.json` whose folder
 /// exists. An existing file there is replaced (the save dialog asked).
 pub fn results_path(path: &str) -> IpcResult<PathBuf> {
+    save_path(
+        path,
+        "json",
+        "results are saved as JSON; choose a name ending in .json",
+    )
+}
+
+/// A scenario file to write: an absolute path ending in `.toml` whose
+/// folder exists. An existing file there is replaced (the save dialog asked).
+pub fn scenario_save_path(path: &str) -> IpcResult<PathBuf> {
+    save_path(
+        path,
+        "toml",
+        "a scenario is saved as a .toml file; choose a name ending in .toml",
+    )
+}
+
+fn save_path(path: &str, extension: &str, wrong_extension: &str) -> IpcResult<PathBuf> {
     let given = Path::new(path);
     if !given.is_absolute() {
         return Err(bad_path(
@@ -52,11 +70,8 @@ pub fn results_path(path: &str) -> IpcResult<PathBuf> {
             "expected an absolute path, as the save dialog returns",
         ));
     }
-    if !has_extension(given, "json") {
-        return Err(bad_path(
-            path,
-            "results are saved as JSON; choose a name ending in .json",
-        ));
+    if !has_extension(given, extension) {
+        return Err(bad_path(path, wrong_extension));
     }
     let (Some(parent), Some(name)) = (given.parent(), given.file_name()) else {
         return Err(bad_path(path, "choose a file name, not a folder"));
@@ -99,7 +114,11 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> IpcResult<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temp = parent.join(format!(".{name}.{}.tmp", std::process::id()));
+    // Unique per write, so two writes of the same file at once (a draft
+    // saved from two commands) never share a temporary file.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temp = parent.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
     let written = (|| {
         let mut file = std::fs::File::create(&temp)?;
         file.write_all(bytes)?;

@@ -2,6 +2,7 @@
 //! `scenarios/` (embedded at build time, so the app needs no resource
 //! files), and those the user opened through the system dialog.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -45,7 +46,7 @@ pub const SHIPPED: [(&str, &str); 6] = [
 const SHIPPED_CATALOGUE: &str = include_str!("../../data/catalogue.json");
 
 /// The embedded catalogue, parsed once, when a shipped scenario first needs it.
-fn shipped_catalogue() -> &'static Catalogue {
+pub fn shipped_catalogue() -> &'static Catalogue {
     static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
     CATALOGUE.get_or_init(|| {
         Catalogue::parse(SHIPPED_CATALOGUE).expect("the shipped catalogue parses (tested)")
@@ -61,6 +62,8 @@ pub const MAX_OPENED: usize = 32;
 pub struct Loaded {
     pub info: ScenarioInfo,
     pub scenario: Arc<Scenario>,
+    /// The text it was loaded from, for the editor.
+    pub text: Arc<str>,
 }
 
 /// The open scenarios, shipped first.
@@ -112,16 +115,18 @@ impl Library {
         let name = path.display().to_string();
         let text = sim::file::read_text(&path)
             .map_err(|message| IpcError::new(ErrorCode::Io, format!("{name}: {message}")))?;
-        let catalogue = match sim::file::read_catalogue_for(&text, &path) {
-            None => None,
-            Some(Ok(catalogue)) => Some(catalogue),
-            Some(Err(problems)) => {
-                return Err(IpcError::new(ErrorCode::BadScenario, problems.join("\n")));
-            }
-        };
-        let id = format!("file:{}", self.next_file);
-        let loaded = load_text(&text, catalogue.as_ref(), &name, id, name.clone(), false)
+        let found = catalogue_for(&text, Some(&path))
             .map_err(|problems| IpcError::new(ErrorCode::BadScenario, problems.join("\n")))?;
+        let id = format!("file:{}", self.next_file);
+        let loaded = load_text(
+            &text,
+            found.catalogue.as_deref(),
+            &name,
+            id,
+            name.clone(),
+            false,
+        )
+        .map_err(|problems| IpcError::new(ErrorCode::BadScenario, problems.join("\n")))?;
         self.next_file += 1;
         if self.opened.len() >= MAX_OPENED {
             self.opened.remove(0);
@@ -145,6 +150,55 @@ impl Library {
     }
 }
 
+/// The catalogue a scenario text names, as [`catalogue_for`] found it.
+pub struct Found {
+    /// `None` when the text names no catalogue.
+    pub catalogue: Option<Cow<'static, Catalogue>>,
+    /// Where it came from, when the user should know (the built-in copy).
+    pub warnings: Vec<String>,
+}
+
+/// The price catalogue a scenario text names, found as the app finds it:
+/// none when it names none; the embedded one for a text with no file (a
+/// shipped scenario, an unsaved copy); for a file, the catalogue file it
+/// names next to it, as the CLI reads it, or, when that file does not exist
+/// and the scenario pins the embedded catalogue's SHA-256, the embedded one
+/// with a warning (a shipped scenario saved elsewhere keeps working in the
+/// app). Errors are lines for the user.
+pub fn catalogue_for(text: &str, file: Option<&Path>) -> Result<Found, Vec<String>> {
+    let found = |catalogue, warnings| Found {
+        catalogue,
+        warnings,
+    };
+    let Some(named) = sim::scenario::catalogue_file(text) else {
+        return Ok(found(None, Vec::new()));
+    };
+    let Some(file) = file else {
+        return Ok(found(Some(Cow::Borrowed(shipped_catalogue())), Vec::new()));
+    };
+    let target = file.parent().unwrap_or_else(|| Path::new("")).join(&named);
+    if target.exists() {
+        return sim::file::read_catalogue(&target).map(|c| found(Some(Cow::Owned(c)), Vec::new()));
+    }
+    let embedded = shipped_catalogue();
+    if sim::scenario::catalogue_sha256(text).as_deref() == Some(embedded.sha256()) {
+        let warning = format!(
+            "{}: no such file, so the app prices the catalogue models from its built-in copy, \
+             which has the pinned sha256; `creditsim` needs the file: copy data/catalogue.json \
+             there or change [catalogue] file",
+            target.display()
+        );
+        return Ok(found(Some(Cow::Borrowed(embedded)), vec![warning]));
+    }
+    Err(vec![format!("{}: no such file", target.display())])
+}
+
+/// The file an open scenario's edited text belongs to, for finding its
+/// catalogue: none for a shipped scenario.
+pub fn file_of(info: &ScenarioInfo) -> Option<&Path> {
+    (!info.shipped).then(|| Path::new(&info.file))
+}
+
 fn load_text(
     text: &str,
     catalogue: Option<&Catalogue>,
@@ -166,6 +220,7 @@ fn load_text(
     Ok(Loaded {
         info,
         scenario: Arc::new(scenario),
+        text: Arc::from(text),
     })
 }
 

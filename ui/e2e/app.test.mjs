@@ -19,9 +19,9 @@ let driver;
 let browser;
 
 /** Saves a screenshot of the window scrolled to `selector` into SHOTS. */
-async function shot(name, selector) {
+async function shot(name, selector, block = "start") {
   if (!process.env.SHOTS) return;
-  await (await browser.$(selector)).scrollIntoView();
+  await (await browser.$(selector)).scrollIntoView({ block });
   await browser.saveScreenshot(`${process.env.SHOTS}/${name}.png`);
 }
 
@@ -45,11 +45,9 @@ async function waitForPort(port, timeoutMs) {
   throw new Error(`tauri-driver did not listen on port ${port} within ${timeoutMs} ms`);
 }
 
-before(async () => {
-  assert.ok(APP, "set APP to the path of the debug binary (target/debug/creditsim-desktop)");
-  driver = spawn(DRIVER, ["--port", String(PORT)], { stdio: ["ignore", "inherit", "inherit"] });
-  await waitForPort(PORT, 30_000);
-  browser = await remote({
+/** Starts the app in a new WebDriver session. */
+function startApp() {
+  return remote({
     hostname: "127.0.0.1",
     port: PORT,
     logLevel: "warn",
@@ -59,6 +57,13 @@ before(async () => {
       "wdio:enforceWebDriverClassic": true,
     },
   });
+}
+
+before(async () => {
+  assert.ok(APP, "set APP to the path of the debug binary (target/debug/creditsim-desktop)");
+  driver = spawn(DRIVER, ["--port", String(PORT)], { stdio: ["ignore", "inherit", "inherit"] });
+  await waitForPort(PORT, 30_000);
+  browser = await startApp();
 });
 
 after(async () => {
@@ -72,6 +77,17 @@ async function setField(selector, value) {
   await field.clearValue();
   await field.setValue(value);
   assert.equal(await field.getValue(), value);
+}
+
+/** Replaces a field's text as a person does: select all, type, Tab away (which commits it). */
+async function typeInto(selector, value) {
+  const field = await browser.$(selector);
+  await field.waitForDisplayed({ timeout: 10_000 });
+  await field.click();
+  await browser.keys(["Control", "a"]);
+  // One key at a time: WebKitWebDriver drops the second of two equal keys in one action.
+  for (const key of value) await browser.keys(key);
+  await browser.keys("Tab");
 }
 
 async function phase() {
@@ -141,4 +157,133 @@ test("cancels a long run and stays usable", async () => {
   await (await browser.$("#run")).click();
   await browser.waitUntil(async () => (await phase()) === "finished", { timeout: RUN_TIMEOUT_MS });
   await (await browser.$("#comparison")).waitForDisplayed({ timeout: 60_000 });
+});
+
+test("edits a scenario: a wrong value is shown at its field, fixed, and the edited text runs", async () => {
+  await (await browser.$('[data-scenario="shipped:price-cut-80"]')).click();
+  await setField("#paths", "50");
+  await (await browser.$("#view-edit")).click();
+  const customers = '[data-field="segments[0].customers"]';
+  const input = await browser.$(`${customers} input`);
+  await input.waitForDisplayed({ timeout: 30_000 });
+  const original = await input.getValue();
+  assert.equal(original, "60");
+  // Sparklines show the shape of the scenario's distributions.
+  assert.ok((await browser.$$("[data-sparkline] svg")).length > 0, "a distribution preview is drawn");
+
+  // A negative count: the loader's message appears at the field.
+  await typeInto(`${customers} input`, "-5");
+  const error = await browser.$(`${customers} .field-error`);
+  await error.waitForDisplayed({ timeout: 20_000 });
+  assert.match(await error.getText(), /customers|0|negative|range|integer/i);
+  assert.equal(await (await browser.$("#validation")).getAttribute("data-ok"), "false");
+  assert.ok(!(await (await browser.$("#editor-run")).isEnabled()), "Run waits for a valid scenario");
+  await shot("editor-error", customers, "center");
+
+  // The TOML tab lists the same problem at its line and column; a click puts the caret there.
+  await (await browser.$("#tab-toml")).click();
+  const at = await browser.$("#toml-problems button[data-line]");
+  await at.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await at.getText(), /^\d+:\d+$/);
+  await at.click();
+  const caret = await browser.execute(() => {
+    const t = document.getElementById("toml-text");
+    const before = t.value.slice(0, t.selectionStart);
+    return before.split("\n").length;
+  });
+  assert.equal(String(caret), (await at.getText()).split(":")[0], "the caret is on the problem's line");
+  const line = await browser.execute(() => {
+    const t = document.getElementById("toml-text");
+    return t.value.split("\n")[t.value.slice(0, t.selectionStart).split("\n").length - 1];
+  });
+  assert.match(line, /^customers = -5/, "the problem's line is the edited one, in its place");
+  await shot("editor-toml", "#toml-text");
+  await (await browser.$("#tab-form")).click();
+
+  // Fixed: the error goes, the change is unsaved (kept as a draft), and Run uses it.
+  await typeInto(`${customers} input`, "30");
+  await browser.waitUntil(async () => (await (await browser.$("#validation")).getAttribute("data-ok")) === "true", {
+    timeout: 20_000,
+    timeoutMsg: "the fixed scenario did not check clean",
+  });
+  assert.equal((await browser.$$(`${customers} .field-error`)).length, 0);
+  assert.ok(await (await browser.$("#unsaved")).isDisplayed(), "the change is marked unsaved");
+  await shot("editor-fixed", "#editor");
+  await (await browser.$("#editor-run")).click();
+  await browser.waitUntil(async () => (await phase()) === "finished", { timeout: RUN_TIMEOUT_MS });
+  await (await browser.$("#comparison")).waitForDisplayed({ timeout: 60_000 });
+  assert.match(await (await browser.$("#results-edited")).getText(), /unsaved/);
+  await shot("editor-run", "#run-status");
+
+  // Back to the original value: nothing unsaved is left (and no draft, so closing asks nothing).
+  await (await browser.$("#view-edit")).click();
+  await typeInto(`${customers} input`, original);
+  await browser.waitUntil(async () => (await browser.$$("#unsaved")).length === 0, {
+    timeout: 20_000,
+    timeoutMsg: "the original value did not make the scenario clean again",
+  });
+});
+
+test("unsaved changes survive the app going away and come back with a banner", async () => {
+  const customers = '[data-field="segments[0].customers"]';
+  await typeInto(`${customers} input`, "31");
+  await (await browser.$("#unsaved")).waitForDisplayed({ timeout: 20_000 });
+  // The draft is written half a second after the last change.
+  await browser.pause(1500);
+  // The app goes away without a word (as in a crash), then starts again.
+  await browser.deleteSession();
+  browser = await startApp();
+  const banner = await browser.$("#restored");
+  await banner.waitForDisplayed({ timeout: 30_000 });
+  assert.match(await banner.getText(), /Restored unsaved changes to Provider price cut of 80%/);
+  await (await browser.$('[data-scenario="shipped:price-cut-80"]')).click();
+  await (await browser.$("#view-edit")).click();
+  const input = await browser.$(`${customers} input`);
+  await input.waitForDisplayed({ timeout: 20_000 });
+  assert.equal(await input.getValue(), "31", "the draft's text is back in the editor");
+  assert.ok(await (await browser.$("#unsaved")).isDisplayed());
+  await shot("restored", "#restored");
+  // Edited back to the shipped text: no draft is left for the next start.
+  await typeInto(`${customers} input`, "60");
+  await browser.waitUntil(async () => (await browser.$$("#unsaved")).length === 0, {
+    timeout: 20_000,
+    timeoutMsg: "the shipped value did not make the scenario clean again",
+  });
+});
+
+test("adds a model from the price catalogue, with a rate card at cost", async () => {
+  // Still in the editor of the shipped price-cut scenario, with nothing unsaved.
+  await (await browser.$("#tab-toml")).click();
+  const original = await browser.execute(() => document.getElementById("toml-text").value);
+  await (await browser.$("#tab-form")).click();
+  const search = await browser.$("#model-search");
+  await search.waitForDisplayed({ timeout: 20_000 });
+  await search.click();
+  await search.setValue("claude-sonnet-4-6");
+  const pick = await browser.$("#model-pick");
+  await browser.waitUntil(async () => (await pick.$$("option")).length > 1, { timeout: 20_000 });
+  await pick.selectByAttribute("value", "anthropic/claude-sonnet-4-6");
+  await (await browser.$("#model-add")).click();
+  const block = await browser.$('[data-block="models[2]"]');
+  await block.waitForDisplayed({ timeout: 20_000 });
+  assert.match(await block.getText(), /anthropic\/claude-sonnet-4-6/);
+  assert.match(await (await browser.$("#editor-notice")).getText(), /at cost/);
+  await browser.waitUntil(async () => (await (await browser.$("#validation")).getAttribute("data-ok")) === "true", {
+    timeout: 20_000,
+    timeoutMsg: "the scenario with the new model did not check clean",
+  });
+  const rate = await (await browser.$('[data-field="rate_card[2].credits_per_mtok.input"] input')).getValue();
+  assert.ok(Number(rate) > 0, `an at-cost rate card entry: ${rate}`);
+  await shot("editor-model", '[data-block="models[2]"]', "center");
+  // Back to the shipped text, as a paste over the whole TOML would do: nothing is left unsaved.
+  await (await browser.$("#tab-toml")).click();
+  await browser.execute((text) => {
+    const t = document.getElementById("toml-text");
+    t.value = text;
+    t.dispatchEvent(new Event("input", { bubbles: true }));
+  }, original);
+  await browser.waitUntil(async () => (await browser.$$("#unsaved")).length === 0, {
+    timeout: 20_000,
+    timeoutMsg: "the shipped text did not make the scenario clean again",
+  });
 });

@@ -449,6 +449,70 @@ impl Dist {
     }
 }
 
+/// How many draws a [`Preview`] is made of.
+pub const PREVIEW_DRAWS: usize = 4000;
+
+/// The seed of a preview's draws: a preview is the same picture every time.
+const PREVIEW_SEED: u64 = 0x5ca1_ab1e;
+
+/// The shape of a distribution for a small picture, from draws of the very
+/// [`Sampler`] the simulator uses: a histogram of the draws between their
+/// 1st and 99th percentiles (the tails would flatten the picture), and a few
+/// quantiles to print beside it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Preview {
+    /// The left edge of the first bin (the draws' 1st percentile).
+    pub low: f64,
+    /// The right edge of the last bin (the 99th percentile).
+    pub high: f64,
+    /// Bin heights scaled so the highest is 1; one bin when every draw is
+    /// the same.
+    pub density: Vec<f64>,
+    pub p05: f64,
+    pub p50: f64,
+    pub p95: f64,
+    /// The closed-form mean, where finite.
+    pub mean: Option<f64>,
+}
+
+impl Dist {
+    /// The distribution's [`Preview`] with `bins` bins (1 to 200), or its
+    /// parameter problems.
+    pub fn preview(&self, bins: usize) -> Result<Preview, Vec<DistError>> {
+        use rand::SeedableRng;
+        let sampler = self.sampler()?;
+        let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(PREVIEW_SEED);
+        let mut draws: Vec<f64> = (0..PREVIEW_DRAWS)
+            .map(|_| sampler.sample(&mut rng))
+            .collect();
+        draws.sort_by(f64::total_cmp);
+        let quantile = |p: f64| draws[(p * (PREVIEW_DRAWS - 1) as f64).round() as usize];
+        let (low, high) = (quantile(0.01), quantile(0.99));
+        let bins = bins.clamp(1, 200);
+        let density = if high > low {
+            let mut counts = vec![0_u32; bins];
+            let width = (high - low) / bins as f64;
+            for draw in draws.iter().filter(|d| (low..=high).contains(*d)) {
+                let bin = (((draw - low) / width) as usize).min(bins - 1);
+                counts[bin] += 1;
+            }
+            let top = f64::from(counts.iter().copied().max().unwrap_or(1).max(1));
+            counts.iter().map(|c| f64::from(*c) / top).collect()
+        } else {
+            vec![1.0]
+        };
+        Ok(Preview {
+            low,
+            high,
+            density,
+            p05: quantile(0.05),
+            p50: quantile(0.5),
+            p95: quantile(0.95),
+            mean: self.mean().filter(|m| m.is_finite()),
+        })
+    }
+}
+
 /// A checked distribution, ready to draw from.
 #[derive(Clone, Debug)]
 pub struct Sampler(Inner);

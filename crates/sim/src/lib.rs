@@ -16,6 +16,7 @@ pub mod catalogue;
 pub mod customer;
 pub mod demand;
 pub mod dist;
+pub mod edit;
 pub mod file;
 pub mod inspect;
 pub mod metrics;

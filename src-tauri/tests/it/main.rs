@@ -3,5 +3,6 @@
 
 mod bindings;
 mod commands;
+mod editor;
 mod files;
 mod support;

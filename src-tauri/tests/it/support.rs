@@ -52,6 +52,7 @@ pub fn request(scenario: &str, paths: u32) -> RunRequest {
         paths: Some(paths),
         seed: None,
         precision: None,
+        text: None,
     }
 }
 

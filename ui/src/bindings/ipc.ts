@@ -1,10 +1,10 @@
 // Generated from src-tauri/src/dto.rs and error.rs by ts-rs; do not edit.
-// Regenerate: UPDATE_BINDINGS=1 cargo test -p creditsim-desktop --test it bindings
+// Regenerate: UPDATE_BINDINGS=1 cargo test --workspace --locked -- bindings
 
 /**
  * What went wrong, as a stable code the UI can switch on.
  */
-export type ErrorCode = "bad_path" | "io" | "bad_scenario" | "unknown_scenario" | "unknown_run" | "run_not_finished" | "bad_options" | "busy" | "cancelled" | "charts" | "ipc";
+export type ErrorCode = "bad_path" | "io" | "bad_scenario" | "unknown_scenario" | "unknown_run" | "run_not_finished" | "bad_options" | "busy" | "cancelled" | "charts" | "bad_edit" | "bad_distribution" | "ipc";
 
 /**
  * An error for the UI: a code and a message for the person.
@@ -41,7 +41,12 @@ export type RunRequest = { scenario: string, paths: number | null, seed: number 
 /**
  * A fraction: 0.01 for 1%.
  */
-precision: number | null, };
+precision: number | null, 
+/**
+ * The scenario's text as edited, run instead of the copy the app
+ * loaded (its catalogue is found as for `scenario`'s file).
+ */
+text?: string, };
 
 /**
  * A plan's running estimate of mean gross margin.
@@ -144,3 +149,130 @@ daily_available: Array<number>,
  * The daily balance as an SVG line chart.
  */
 balance_svg: string, grants: Array<GrantDto>, entries_total: number, entries_by_kind: Array<[string, number]>, matching: number, offset: number, entries: Array<JournalEntryDto>, };
+
+/**
+ * One problem the loader found in a scenario text.
+ */
+export type Problem = { 
+/**
+ * The loader's error code (`out_of_range`, `syntax`, ...).
+ */
+code: string, 
+/**
+ * The field path (`plans[0].exhaustion.limit`); empty for the file.
+ */
+path: string, 
+/**
+ * 1-based, in the text.
+ */
+line: number, 
+/**
+ * 1-based, in characters.
+ */
+column: number, message: string, hint: string | null, };
+
+/**
+ * What the loader says about a scenario text.
+ */
+export type Validation = { ok: boolean, problems: Array<Problem>, 
+/**
+ * Things that do not stop a run (a catalogue taken from the app's own copy).
+ */
+warnings: Array<string>, 
+/**
+ * One line: what the scenario holds, or how many problems it has.
+ */
+summary: string, };
+
+/**
+ * A distribution in the form: its name and parameters as typed.
+ */
+export type DistValue = { dist: string, params: Array<[string, string]>, };
+
+/**
+ * One editable field: `kind` is `integer`, `float`, `decimal`, `text`,
+ * `choice`, `date`, `period`, `dist` or `number_list`.
+ */
+export type FormField = { 
+/**
+ * The loader's field path, where its problems are reported.
+ */
+path: string, label: string, kind: string, 
+/**
+ * As written; `null` when the default applies.
+ */
+value: string | null, dist: DistValue | null, 
+/**
+ * What applies when not written, in words.
+ */
+default: string | null, options: Array<string>, };
+
+export type FormBlock = { title: string, path: string, note: string | null, fields: Array<FormField>, 
+/**
+ * An array element `remove_element` may remove.
+ */
+removable: boolean, 
+/**
+ * An array `add_element` may add to.
+ */
+add: string | null, };
+
+export type FormSection = { 
+/**
+ * `models`, `segment` or `plan`.
+ */
+kind: string, title: string, path: string, blocks: Array<FormBlock>, };
+
+/**
+ * The editor's form over a scenario text.
+ */
+export type FormModel = { 
+/**
+ * The scenario's `start` as written.
+ */
+start: string | null, models: Array<string>, sections: Array<FormSection>, };
+
+/**
+ * A change to one field: `value` for a scalar (null to remove it and take
+ * the default), `dist` for a distribution.
+ */
+export type FieldEdit = { path: string, kind: string, value: string | null, dist: DistValue | null, };
+
+/**
+ * A distribution's shape for a sparkline, from the simulator's own sampler.
+ */
+export type DistPreview = { low: number, high: number, 
+/**
+ * Bin heights, the highest 1, between `low` and `high`.
+ */
+density: Array<number>, p05: number, p50: number, p95: number, mean: number | null, };
+
+/**
+ * A model of the embedded price catalogue the simulator can price.
+ */
+export type CatalogueChoice = { 
+/**
+ * `provider/model`.
+ */
+id: string, name: string, 
+/**
+ * Provider prices per million tokens on the day asked for, exact.
+ */
+input: string, output: string, cache_read: string, 
+/**
+ * Dated changes after that day.
+ */
+changes: number, };
+
+/**
+ * Unsaved editor text kept on disk until saved or discarded.
+ */
+export type Draft = { 
+/**
+ * `shipped:<stem>` for a shipped scenario, else the file's absolute path.
+ */
+key: string, 
+/**
+ * The scenario's name, for the banner.
+ */
+name: string, text: string, };

@@ -2,7 +2,13 @@
 // IpcError: the UI switches on `code` and shows `message` as it is.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
+  CatalogueChoice,
   ChartDto,
+  DistPreview,
+  DistValue,
+  Draft,
+  FieldEdit,
+  FormModel,
   InspectRequest,
   Inspection,
   IpcError,
@@ -10,6 +16,7 @@ import type {
   RunRequest,
   RunResults,
   ScenarioInfo,
+  Validation,
 } from "../bindings/ipc";
 
 export function isIpcError(value: unknown): value is IpcError {
@@ -48,4 +55,19 @@ export const api = {
   runCharts: (runId: number) => call<ChartDto[]>("run_charts", { runId }),
   inspectPath: (request: InspectRequest) => call<Inspection>("inspect_path", { request }),
   saveResults: (runId: number, path: string) => call<string>("save_results", { runId, path }),
+  scenarioText: (scenario: string) => call<string>("scenario_text", { scenario }),
+  validateScenario: (text: string, scenario: string | null) =>
+    call<Validation>("validate_scenario", { text, scenario }),
+  scenarioForm: (text: string) => call<FormModel>("scenario_form", { text }),
+  setField: (text: string, change: FieldEdit) => call<string>("set_field", { text, change }),
+  addElement: (text: string, path: string) => call<string>("add_element", { text, path }),
+  removeElement: (text: string, path: string) => call<string>("remove_element", { text, path }),
+  distributionPreview: (dist: DistValue) => call<DistPreview>("distribution_preview", { dist }),
+  catalogueModels: (day: string) => call<CatalogueChoice[]>("catalogue_models", { day }),
+  addCatalogueModel: (text: string, model: string, scenario: string | null) =>
+    call<string>("add_catalogue_model", { text, model, scenario }),
+  saveScenario: (path: string, text: string) => call<string>("save_scenario", { path, text }),
+  saveDraft: (draft: Draft) => call<null>("save_draft", { draft }),
+  loadDrafts: () => call<Draft[]>("load_drafts"),
+  discardDraft: (key: string) => call<null>("discard_draft", { key }),
 };

@@ -49,3 +49,13 @@ export function summary(description: string): string {
   const first = description.split(/\n\s*\n/)[0] ?? "";
   return first.replace(/\s+/g, " ").trim();
 }
+
+/** A number in three significant figures, with k and M for thousands and millions. */
+export function compact(value: number): string {
+  if (!Number.isFinite(value)) return "–";
+  const abs = Math.abs(value);
+  const sig = (v: number) => String(Number(v.toPrecision(3)));
+  if (abs >= 1e6) return `${sig(value / 1e6)}M`;
+  if (abs >= 1e4) return `${sig(value / 1e3)}k`;
+  return sig(value);
+}

@@ -90,6 +90,19 @@ pub fn catalogue_file(text: &str) -> Option<String> {
     file.get_ref().as_str().map(str::to_owned)
 }
 
+/// The `[catalogue] sha256` a scenario pins, as written; `None` when the
+/// text pins none or cannot be read.
+pub fn catalogue_sha256(text: &str) -> Option<String> {
+    let (doc, _) = Doc::parse(text);
+    let sha = doc
+        .root()
+        .get("catalogue")?
+        .get_ref()
+        .as_table()?
+        .get("sha256")?;
+    sha.get_ref().as_str().map(str::to_owned)
+}
+
 /// Reads a scenario from `text`, pricing the models marked
 /// `catalogue = true` from `catalogue`, which must be the one its
 /// `[catalogue]` table pins (same SHA-256). The shell reads the catalogue

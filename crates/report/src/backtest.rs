@@ -1028,25 +1028,8 @@ fn draw_totals<DB: DrawingBackend>(
     let panels = plot.split_evenly((1, TOTALS.len()));
     for (&index, panel) in indices.iter().zip(&panels) {
         let metric = METRICS[index];
-        let mut chart = ChartBuilder::on(panel)
-            .margin(12)
-            .caption(format!("{} ({currency})", metric.label), (FAMILY, 17))
-            .x_label_area_size(10)
-            .y_label_area_size(70)
-            .build_cartesian_2d(-0.6f64..(n as f64 - 0.4), y0..y1)
-            .or_message()?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(0)
-            .y_desc(currency)
-            .y_label_formatter(&|v| axis_number(*v))
-            .label_style((FAMILY, 13))
-            .axis_desc_style((FAMILY, 14))
-            .light_line_style(RGBColor(238, 238, 238))
-            .bold_line_style(RGBColor(215, 215, 215))
-            .draw()
-            .or_message()?;
+        let caption = format!("{} ({currency})", metric.label);
+        let mut chart = charts::bar_panel(panel, &caption, 17, currency, n, (y0, y1))?;
         if y0 < 0.0 {
             chart
                 .draw_series(LineSeries::new(

@@ -886,25 +886,8 @@ fn draw_bars<DB: DrawingBackend>(run: &RunOutput, area: &DrawingArea<DB, Shift>)
         let (y0, y1) = padded(lo, hi);
         let y0 = if lo >= 0.0 { 0.0 } else { y0 };
         let unit = crate::frames::unit_name(metric.unit);
-        let mut chart = ChartBuilder::on(panel)
-            .margin(12)
-            .caption(format!("{} ({unit})", metric.label), (FAMILY, 16))
-            .x_label_area_size(10)
-            .y_label_area_size(70)
-            .build_cartesian_2d(-0.6f64..(n as f64 - 0.4), y0..y1)
-            .or_message()?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(0)
-            .y_desc(unit)
-            .y_label_formatter(&|v| tick_number(*v, y0, y1))
-            .label_style((FAMILY, 13))
-            .axis_desc_style((FAMILY, 14))
-            .light_line_style(RGBColor(238, 238, 238))
-            .bold_line_style(RGBColor(215, 215, 215))
-            .draw()
-            .or_message()?;
+        let caption = format!("{} ({unit})", metric.label);
+        let mut chart = bar_panel(panel, &caption, 16, unit, n, (y0, y1))?;
         for (i, &(mean, lo, hi)) in stats.iter().enumerate() {
             let x = i as f64;
             chart
@@ -924,6 +907,40 @@ fn draw_bars<DB: DrawingBackend>(run: &RunOutput, area: &DrawingArea<DB, Shift>)
         }
     }
     Ok(())
+}
+
+/// One panel of a bar chart with a bar per plan: `caption` on top, no x
+/// labels (the legend names the plans), the y axis from `y.0` to `y.1` in
+/// `unit` with span-aware tick labels. Shared by the plan comparison and the
+/// backtest's totals.
+pub(crate) fn bar_panel<'a, DB: DrawingBackend>(
+    panel: &'a DrawingArea<DB, Shift>,
+    caption: &str,
+    caption_size: u32,
+    unit: &str,
+    n: usize,
+    (y0, y1): (f64, f64),
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, String> {
+    let mut chart = ChartBuilder::on(panel)
+        .margin(12)
+        .caption(caption, (FAMILY, caption_size))
+        .x_label_area_size(10)
+        .y_label_area_size(70)
+        .build_cartesian_2d(-0.6f64..(n as f64 - 0.4), y0..y1)
+        .or_message()?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_desc(unit)
+        .y_label_formatter(&|v| tick_number(*v, y0, y1))
+        .label_style((FAMILY, 13))
+        .axis_desc_style((FAMILY, 14))
+        .light_line_style(RGBColor(238, 238, 238))
+        .bold_line_style(RGBColor(215, 215, 215))
+        .draw()
+        .or_message()?;
+    Ok(chart)
 }
 
 /// Tornado colours: the low input dark, the high input light.

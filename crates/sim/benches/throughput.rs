@@ -76,7 +76,7 @@ fn run_floor(model: &Model<'_>, pool: &rayon::ThreadPool, paths: usize) -> (f64,
     let (calls, checksum) = pool.install(|| {
         (0..paths as u64)
             .into_par_iter()
-            .map(|path| floor_path(&model, path))
+            .map(|path| floor_path(model, path))
             .reduce(|| (0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1))
     });
     let floor = started.elapsed().as_secs_f64();
@@ -99,7 +99,7 @@ fn run_simulator(scenario: &Scenario, paths: usize, threads: usize, simulated: O
         ..RunOptions::default()
     };
     let output =
-        run(&scenario, &options, &Silent, &AtomicBool::new(false)).expect("the run finishes");
+        run(scenario, &options, &Silent, &AtomicBool::new(false)).expect("the run finishes");
     let full = started.elapsed().as_secs_f64();
     match simulated {
         Some(simulated) => println!(

@@ -40,6 +40,13 @@ pub enum OpError {
     UsageWasRejected(UsageId),
     #[error("usage {0:?} has already been reversed")]
     AlreadyReversed(UsageId),
+    #[error(
+        "usage of {amount} at {at} is not certain (Wallet::certain_run): meter it with Wallet::usage instead"
+    )]
+    NotCertain {
+        amount: rust_decimal::Decimal,
+        at: Time,
+    },
     #[error("reversal needs per-usage records: create the wallet with keep_journal")]
     JournalOff,
 }

@@ -57,6 +57,15 @@ pub struct Drawdown {
     pub uncollected: Decimal,
 }
 
+/// Usage the wallet can take with a certain outcome ([`Wallet::certain_run`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CertainRun {
+    /// Usage summing to less than this stays certain.
+    pub credit: Decimal,
+    /// The next time-driven change; usage must come before it.
+    pub until: Time,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     Accepted(Drawdown),
@@ -318,6 +327,97 @@ impl Wallet {
         }
         self.after_change(at);
         Ok(outcome)
+    }
+
+    /// How much usage the wallet can take before anything but its balances
+    /// would change: `None` unless the wallet keeps no journal, has no actor
+    /// budgets, every grant that can pay is unscoped and one can pay.
+    ///
+    /// Usage events in the wallet's currency, at times from the clock up to
+    /// (not including) [`CertainRun::until`], whose amounts sum to less than
+    /// [`CertainRun::credit`], are each accepted and drawn whole from the
+    /// next grant to draw, which they do not empty; none crosses an alert
+    /// threshold, falls below the top-up trigger or meets a time-driven
+    /// change (expiry, activation, refill). Metering them one by one
+    /// therefore leaves the wallet exactly as metering their sum once does
+    /// ([`Wallet::usage_certain`]), down to the scale of every decimal
+    /// (a sum's scale is its largest part's, and every part is drawn from
+    /// one grant): a caller whose events are certain can meter them as one.
+    pub fn certain_run(&self) -> Option<CertainRun> {
+        if self.config.keep_journal || !self.budgets.is_empty() {
+            return None;
+        }
+        if self
+            .draw_list
+            .iter()
+            .any(|g| self.grants[g.get()].spec.scope.is_scoped())
+        {
+            return None;
+        }
+        // Stay inside the next grant to draw: every event is then drawn
+        // from it alone.
+        let next = self.grants[self.draw_list.last()?.get()].balance;
+        let available = self.available();
+        // Stay at or above every threshold the balance is at or above now.
+        let mut floor: Option<Decimal> = None;
+        for threshold in &self.config.alerts {
+            let threshold = threshold.get();
+            if threshold <= available {
+                floor = Some(floor.map_or(threshold, |f| f.max(threshold)));
+            }
+        }
+        // Stay at or above the top-up trigger, so that no top-up is considered.
+        if let Some(rule) = self.config.topup {
+            let below = rule.below.get();
+            if available < below {
+                return None;
+            }
+            floor = Some(floor.map_or(below, |f| f.max(below)));
+        }
+        let credit = floor.map_or(next, |f| next.min(available - f));
+        let until = self
+            .due
+            .peek()
+            .map_or(Time::from_millis(i64::MAX), |Reverse((t, _, _))| *t);
+        Some(CertainRun { credit, until })
+    }
+
+    /// Meters `events` usage events in the wallet's currency that
+    /// [`Wallet::certain_run`] found certain, as one event of their summed
+    /// `amount` at the time of the last: the same balances, totals and
+    /// checks as metering each, with `events` counted as accepted.
+    /// Refuses ([`OpError::NotCertain`]) an amount or time outside the
+    /// wallet's certain run.
+    pub fn usage_certain(
+        &mut self,
+        amount: Decimal,
+        events: u32,
+        at: Time,
+    ) -> Result<Drawdown, OpError> {
+        if let Some(clock) = self.clock
+            && at < clock
+        {
+            return Err(OpError::TimeWentBackwards { at, clock });
+        }
+        let run = self.certain_run();
+        if !run.is_some_and(|run| amount >= Decimal::ZERO && amount < run.credit && at < run.until)
+        {
+            return Err(OpError::NotCertain { amount, at });
+        }
+        let usage = Usage::new(
+            UsageId(u64::MAX),
+            Amount::new(amount).ok_or(OpError::NotCertain { amount, at })?,
+            self.config.currency,
+        );
+        match self.usage(&usage, at)? {
+            Outcome::Accepted(drawdown) => {
+                debug_assert_eq!(drawdown.from_grants, amount);
+                self.totals.usage_accepted += u64::from(events.max(1)) - 1;
+                Ok(drawdown)
+            }
+            // Not reached: a certain run is accepted whole.
+            Outcome::Rejected(_) => Err(OpError::NotCertain { amount, at }),
+        }
     }
 
     /// Meters usage that has already happened and cannot be refused: a call

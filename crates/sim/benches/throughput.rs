@@ -6,8 +6,10 @@
 //! P plans counts N x P.
 //!
 //! `cargo bench -p sim` (not in CI). Optional arguments after `--`: paths
-//! (default 100) and threads (default: one per core). Results go in
-//! BENCHMARKS.md.
+//! (default 100), threads (default: one per core), what to run (`both`, the
+//! default; `floor`; or `simulator`, for an instruction count of the
+//! simulator alone under callgrind) and `uncoalesced` to meter every call
+//! on its own (`sim::customer::set_coalescing`). Results go in BENCHMARKS.md.
 
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -16,6 +18,7 @@ use rayon::prelude::*;
 use sim::demand::{Demand, DemandContext};
 use sim::path::Model;
 use sim::run::{RunOptions, Silent, run};
+use sim::scenario::Scenario;
 
 fn main() {
     let args: Vec<String> = std::env::args()
@@ -27,6 +30,17 @@ fn main() {
         .get(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let part = args.get(2).map_or("both", String::as_str);
+    assert!(
+        matches!(part, "both" | "floor" | "simulator"),
+        "the third argument is what to run: both, floor or simulator, not {part:?}"
+    );
+    let coalesce = match args.get(3).map(String::as_str) {
+        None | Some("coalesced") => true,
+        Some("uncoalesced") => false,
+        Some(other) => panic!("the fourth argument is coalesced or uncoalesced, not {other:?}"),
+    };
+    sim::customer::set_coalescing(coalesce);
     let file = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../scenarios/default-agentic-saas.toml"
@@ -41,16 +55,28 @@ fn main() {
 
     println!("machine: {} cores, {}", threads, cpu_model());
     println!(
-        "scenario: {} ({} plans), {paths} paths, {threads} threads",
+        "scenario: {} ({} plans), {paths} paths, {threads} threads, {}",
         scenario.name.as_deref().unwrap_or(""),
-        model.plans.len()
+        model.plans.len(),
+        if coalesce { "coalesced" } else { "uncoalesced" }
     );
 
+    let floor = (part != "simulator").then(|| run_floor(&model, &pool, paths));
+    let full =
+        (part != "floor").then(|| run_simulator(&scenario, paths, threads, floor.map(|f| f.1)));
+    if let (Some((floor, _)), Some(full)) = (floor, full) {
+        println!("ratio end to end / floor: {:.2}x", full / floor);
+    }
+    println!("peak resident memory: {} MiB", peak_rss_mib());
+}
+
+/// Runs the floor over `paths` paths; its time and the simulated calls.
+fn run_floor(model: &Model<'_>, pool: &rayon::ThreadPool, paths: usize) -> (f64, u64) {
     let started = Instant::now();
     let (calls, checksum) = pool.install(|| {
         (0..paths as u64)
             .into_par_iter()
-            .map(|path| floor_path(&model, path))
+            .map(|path| floor_path(model, path))
             .reduce(|| (0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1))
     });
     let floor = started.elapsed().as_secs_f64();
@@ -60,7 +86,12 @@ fn main() {
         floor,
         simulated as f64 / floor / 1e6
     );
+    (floor, simulated)
+}
 
+/// Runs the simulator end to end over `paths` paths; its time. The rate is
+/// shown if the floor counted the simulated calls.
+fn run_simulator(scenario: &Scenario, paths: usize, threads: usize, simulated: Option<u64>) -> f64 {
     let started = Instant::now();
     let options = RunOptions {
         paths: Some(paths),
@@ -68,16 +99,18 @@ fn main() {
         ..RunOptions::default()
     };
     let output =
-        run(&scenario, &options, &Silent, &AtomicBool::new(false)).expect("the run finishes");
+        run(scenario, &options, &Silent, &AtomicBool::new(false)).expect("the run finishes");
     let full = started.elapsed().as_secs_f64();
-    println!(
-        "end to end: {:>7.2} s  {:>6.2}M simulated calls/s",
-        full,
-        simulated as f64 / full / 1e6
-    );
-    println!("ratio end to end / floor: {:.2}x", full / floor);
-    println!("peak resident memory: {} MiB", peak_rss_mib());
+    match simulated {
+        Some(simulated) => println!(
+            "end to end: {:>7.2} s  {:>6.2}M simulated calls/s",
+            full,
+            simulated as f64 / full / 1e6
+        ),
+        None => println!("end to end: {full:>7.2} s"),
+    }
     assert_eq!(output.paths, paths);
+    full
 }
 
 /// The floor: one path's demand, drawn exactly as the simulator draws it,

@@ -97,6 +97,33 @@ impl PlanTotals {
     }
 }
 
+/// A call's price, the same under every plan (plans share the price
+/// table): the credits it burns and what the provider charges for it.
+/// A path prices each call once and meters it under every plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Priced {
+    pub credits: Decimal,
+    pub provider_cost: Decimal,
+}
+
+impl Priced {
+    pub fn of(prices: &PriceTable, call: &Call) -> Priced {
+        let (model, day) = (usize::from(call.model), usize::from(call.day));
+        Priced {
+            credits: prices.customer(model, day).cost(call.tokens),
+            provider_cost: prices
+                .provider_for(model, day, call.tokens)
+                .cost(call.tokens),
+        }
+    }
+}
+
+/// Prices every call of a demand, in order, into `out` (cleared first).
+pub fn price_calls(prices: &PriceTable, calls: &[Call], out: &mut Vec<Priced>) {
+    out.clear();
+    out.extend(calls.iter().map(|call| Priced::of(prices, call)));
+}
+
 /// What every customer on a path shares.
 pub struct Context<'a> {
     pub seed: u64,
@@ -125,16 +152,26 @@ enum PaysFor {
 }
 
 /// Runs one customer's demand through `plan`, adding the results to `totals`.
+/// `priced` holds the price of each of `demand.calls` ([`price_calls`]).
+#[allow(clippy::too_many_arguments)]
 pub fn simulate(
     ctx: &Context<'_>,
     plan: &PlanModel,
     segment: (usize, &Segment),
     customer: u64,
     demand: &Demand,
+    priced: &[Priced],
     aborted: &mut Vec<bool>,
     totals: &mut PlanTotals,
 ) {
-    simulate_wallet(ctx, plan, segment, customer, demand, aborted, totals);
+    debug_assert_eq!(priced.len(), demand.calls.len());
+    aborted.clear();
+    aborted.resize(demand.tasks as usize, false);
+    let mut account = Account::open(ctx, plan, segment, customer, demand);
+    for (call, &price) in demand.calls.iter().zip(priced) {
+        account.call_priced(call, price, aborted, totals);
+    }
+    account.close(totals);
 }
 
 /// As [`simulate`], returning the customer's wallet as the horizon left it
@@ -209,6 +246,50 @@ pub struct Account<'a> {
     blocked_value: Decimal,
     overshoot: Decimal,
     calls_served: u64,
+    /// `per_call` usage accepted while its outcome was certain and not yet
+    /// metered (see [`Pending`]); `None` when coalescing is off.
+    pending: Option<Pending>,
+}
+
+/// Per-call usage whose outcome the wallet found certain
+/// ([`ledger::Wallet::certain_run`]), served at once and metered as one
+/// event ([`ledger::Wallet::usage_certain`]) before anything reads or
+/// changes the wallet: the next call that is not certain, anything
+/// [`Account::advance`] does, and the close. The numbers are the same as
+/// metering each call (tests/it/coalescing.rs compares whole runs).
+#[derive(Clone, Copy, Debug)]
+struct Pending {
+    /// Credits of the calls waiting, and how many.
+    amount: Decimal,
+    events: u32,
+    /// The last waiting call's time.
+    at: i64,
+    /// What the wallet's certain run allows, from its start: credits the
+    /// sum must stay below, and the time calls must come before.
+    credit: Decimal,
+    until: i64,
+}
+
+/// Whether `per_call` accounts coalesce certain usage (on unless a test
+/// turns it off to compare; see [`set_coalescing`]).
+static COALESCE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Turns coalescing of certain `per_call` usage on or off for the whole
+/// process; the results are the same either way. For the test that proves
+/// it, and for measuring what it saves.
+#[doc(hidden)]
+pub fn set_coalescing(on: bool) {
+    COALESCE.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Usage events metered in batches of two or more, over the process's life.
+static COALESCED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many usage events this process has metered in coalesced batches of
+/// two or more: whether coalescing happens at all.
+#[doc(hidden)]
+pub fn coalesced_events() -> u64 {
+    COALESCED.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Usage waiting to be metered at the end of an aggregation window.
@@ -273,6 +354,7 @@ impl<'a> Account<'a> {
             blocked_value: Decimal::ZERO,
             overshoot: Decimal::ZERO,
             calls_served: 0,
+            pending: None,
         };
         account.next_period_at = account.period_start(1);
         account.sign_up();
@@ -310,15 +392,23 @@ impl<'a> Account<'a> {
     /// Meters one call (calls in time order); `aborted[call.task]` says
     /// whether its task was already stopped, and is set when it is stopped.
     pub fn call(&mut self, call: &Call, aborted: &mut [bool], totals: &mut PlanTotals) {
+        let price = Priced::of(self.ctx.prices, call);
+        self.call_priced(call, price, aborted, totals);
+    }
+
+    /// As [`Account::call`], with the call's price worked out already.
+    pub fn call_priced(
+        &mut self,
+        call: &Call,
+        price: Priced,
+        aborted: &mut [bool],
+        totals: &mut PlanTotals,
+    ) {
         self.advance(call.at, totals);
         if self.churned {
             return;
         }
-        let credits = self
-            .ctx
-            .prices
-            .customer(usize::from(call.model), usize::from(call.day))
-            .cost(call.tokens);
+        let credits = price.credits;
         if aborted[call.task as usize] {
             self.lose(call, credits);
             return;
@@ -332,17 +422,23 @@ impl<'a> Account<'a> {
         };
         self.next_usage += 1;
         match self.plan.enforcement {
-            Enforcement::PerCall => match self
-                .wallet
-                .usage(&usage, time(call.at))
-                .expect("calls are in time order")
-            {
-                Outcome::Accepted(drawdown) => {
-                    self.note_uncovered(drawdown.from_grants < credits, call.at);
-                    self.serve(call, credits);
+            Enforcement::PerCall => {
+                if self.coalesce(call.at, credits) {
+                    self.serve(call, price);
+                    return;
                 }
-                Outcome::Rejected(reason) => self.reject(call, credits, reason, aborted),
-            },
+                match self
+                    .wallet
+                    .usage(&usage, time(call.at))
+                    .expect("calls are in time order")
+                {
+                    Outcome::Accepted(drawdown) => {
+                        self.note_uncovered(drawdown.from_grants < credits, call.at);
+                        self.serve(call, price);
+                    }
+                    Outcome::Rejected(reason) => self.reject(call, credits, reason, aborted),
+                }
+            }
             Enforcement::TaskStart => {
                 if call.first
                     && let Some(reason) = self.authorise(call)
@@ -351,7 +447,7 @@ impl<'a> Account<'a> {
                     return;
                 }
                 self.meter_late(&usage, call.at);
-                self.serve(call, credits);
+                self.serve(call, price);
             }
             Enforcement::Windowed { window_ms } => {
                 self.reopen_gate(call.at);
@@ -374,8 +470,53 @@ impl<'a> Account<'a> {
                     })
                     .usage
                     .push(usage);
-                self.serve(call, credits);
+                self.serve(call, price);
             }
+        }
+    }
+
+    /// Adds a `per_call` usage of `credits` at `at` to the pending certain
+    /// usage if the wallet's certain run has room for it (metering what was
+    /// pending first, and starting a new run, if not); `false` if the call
+    /// must be metered on its own.
+    fn coalesce(&mut self, at: i64, credits: Decimal) -> bool {
+        if !COALESCE.load(std::sync::atomic::Ordering::Relaxed) {
+            return false;
+        }
+        if let Some(p) = &mut self.pending {
+            if at < p.until && p.events < u32::MAX && p.amount + credits < p.credit {
+                p.amount += credits;
+                p.events += 1;
+                p.at = at;
+                return true;
+            }
+            self.flush_pending();
+        }
+        let Some(run) = self.wallet.certain_run() else {
+            return false;
+        };
+        if at < run.until.millis() && credits < run.credit {
+            self.pending = Some(Pending {
+                amount: credits,
+                events: 1,
+                at,
+                credit: run.credit,
+                until: run.until.millis(),
+            });
+            return true;
+        }
+        false
+    }
+
+    /// Meters the pending certain usage, if any.
+    fn flush_pending(&mut self) {
+        if let Some(p) = self.pending.take() {
+            if p.events > 1 {
+                COALESCED.fetch_add(u64::from(p.events), std::sync::atomic::Ordering::Relaxed);
+            }
+            self.wallet
+                .usage_certain(p.amount, p.events, time(p.at))
+                .expect("the wallet found this usage certain");
         }
     }
 
@@ -394,14 +535,9 @@ impl<'a> Account<'a> {
     }
 
     /// A call served: the provider is paid for it whatever the wallet says.
-    fn serve(&mut self, call: &Call, credits: Decimal) {
-        let rate = self.ctx.prices.provider_for(
-            usize::from(call.model),
-            usize::from(call.day),
-            call.tokens,
-        );
-        self.provider_cost += rate.cost(call.tokens);
-        self.credits_consumed += credits;
+    fn serve(&mut self, call: &Call, price: Priced) {
+        self.provider_cost += price.provider_cost;
+        self.credits_consumed += price.credits;
         self.calls_served += 1;
         if let Some(since) = self.blocked_since.filter(|_| !call.leak) {
             self.interrupted_ms += call.at - since;
@@ -678,6 +814,7 @@ impl<'a> Account<'a> {
             if next > t || next == i64::MAX {
                 return;
             }
+            self.flush_pending();
             if next == window {
                 self.flush_window();
             } else if next == topup {
@@ -786,6 +923,7 @@ impl<'a> Account<'a> {
     pub fn close(mut self, totals: &mut PlanTotals) -> Wallet {
         let end = self.ctx.end;
         self.advance(end, totals);
+        self.flush_pending();
         self.flush_window();
         self.wallet.advance_to(time(end)).expect("in time order");
         self.collect_due(end);

@@ -100,6 +100,7 @@ impl<'a> Model<'a> {
             end: self.end,
         };
         let mut demand = Demand::default();
+        let mut priced = Vec::new();
         let mut aborted = Vec::new();
         for segment in &self.segments {
             let spec = &self.scenario.segments[segment.index];
@@ -110,6 +111,8 @@ impl<'a> Model<'a> {
                     return None;
                 }
                 segment.demand(&demand_ctx, customer, joined, &mut demand);
+                // Every plan sees the same calls at the same prices: price them once.
+                customer::price_calls(&self.prices, &demand.calls, &mut priced);
                 for (plan, plan_totals) in self.plans.iter().zip(&mut totals) {
                     customer::simulate(
                         &ctx,
@@ -117,6 +120,7 @@ impl<'a> Model<'a> {
                         (segment.index, spec),
                         customer,
                         &demand,
+                        &priced,
                         &mut aborted,
                         plan_totals,
                     );

@@ -1054,3 +1054,239 @@ fn same_operations_give_the_same_journal() {
         Ok(())
     });
 }
+
+// ---- coalescing certain usage -------------------------------------------------
+
+/// Usage waiting to be metered as one event ([`Wallet::usage_certain`]).
+struct Pending {
+    amount: Decimal,
+    events: u32,
+    at: ledger::Time,
+    credit: Decimal,
+    until: ledger::Time,
+}
+
+/// Batches of two or more events metered, over all cases: the property
+/// says nothing if none forms.
+static BATCHES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn flush(wallet: &mut Wallet, pending: &mut Option<Pending>) -> Result<(), TestCaseError> {
+    if let Some(p) = pending.take() {
+        if p.events > 1 {
+            BATCHES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        let drawdown = wallet.usage_certain(p.amount, p.events, p.at);
+        prop_assert!(drawdown.is_ok(), "usage_certain refused: {drawdown:?}");
+    }
+    Ok(())
+}
+
+/// Drives `one` with every operation and `batched` with runs of certain usage
+/// metered as one event, as the simulator does; they must agree on every
+/// balance and total whenever nothing is pending.
+fn check_coalescing(case: &Case) -> Result<(), TestCaseError> {
+    let config = WalletConfig {
+        keep_journal: false,
+        ..case.config.clone()
+    };
+    let mut one = Wallet::new(config.clone());
+    let mut batched = Wallet::new(config);
+    let start = ledger::Time::from_millis(T0);
+    one.grant_all(case.grants.clone(), start).unwrap();
+    batched.grant_all(case.grants.clone(), start).unwrap();
+    let mut pending: Option<Pending> = None;
+    let mut at = start;
+    for (step, (hours, op)) in case.ops.iter().enumerate() {
+        at = ledger::Time::from_millis(at.millis() + hours * HOUR_MS);
+        let label = format!("op {step} {op:?}");
+        if let Op::Usage {
+            amount,
+            foreign: false,
+            feature,
+            actor,
+        } = op
+        {
+            let usage = Usage {
+                id: UsageId(step as u64),
+                amount: Amount::new(*amount).unwrap(),
+                currency: Currency::USD,
+                feature: feature.map(Feature),
+                actor: actor.map(Actor),
+            };
+            let outcome = one.usage(&usage, at).unwrap();
+            let fits = |p: &Pending| at < p.until && p.amount + amount < p.credit;
+            if !pending.as_ref().is_some_and(fits) {
+                flush(&mut batched, &mut pending)?;
+                if let Some(run) = batched.certain_run() {
+                    let candidate = Pending {
+                        amount: Decimal::ZERO,
+                        events: 0,
+                        at,
+                        credit: run.credit,
+                        until: run.until,
+                    };
+                    if fits(&candidate) {
+                        pending = Some(candidate);
+                    }
+                }
+            }
+            if let Some(p) = &mut pending {
+                prop_assert_eq!(
+                    outcome,
+                    Outcome::Accepted(ledger::Drawdown {
+                        from_grants: *amount,
+                        ..ledger::Drawdown::default()
+                    }),
+                    "{}: certain usage metered alone",
+                    label
+                );
+                p.amount = if p.events == 0 {
+                    *amount
+                } else {
+                    p.amount + amount
+                };
+                p.events += 1;
+                p.at = at;
+                continue;
+            }
+            prop_assert_eq!(batched.usage(&usage, at).unwrap(), outcome, "{}", label);
+        } else {
+            flush(&mut batched, &mut pending)?;
+            match op {
+                Op::Usage {
+                    amount,
+                    feature,
+                    actor,
+                    ..
+                }
+                | Op::UsageAfter {
+                    amount,
+                    feature,
+                    actor,
+                    ..
+                } => {
+                    let usage = Usage {
+                        id: UsageId(step as u64),
+                        amount: Amount::new(*amount).unwrap(),
+                        currency: eur(),
+                        feature: feature.map(Feature),
+                        actor: actor.map(Actor),
+                    };
+                    let usage = if matches!(op, Op::UsageAfter { foreign: false, .. }) {
+                        Usage {
+                            currency: Currency::USD,
+                            ..usage
+                        }
+                    } else {
+                        usage
+                    };
+                    if matches!(op, Op::UsageAfter { .. }) {
+                        prop_assert_eq!(
+                            one.usage_after_the_fact(&usage, at),
+                            batched.usage_after_the_fact(&usage, at),
+                            "{}",
+                            label
+                        );
+                    } else {
+                        prop_assert_eq!(
+                            one.usage(&usage, at),
+                            batched.usage(&usage, at),
+                            "{}",
+                            label
+                        );
+                    }
+                }
+                Op::Grant(spec) => {
+                    prop_assert_eq!(
+                        one.grant(spec.clone(), at),
+                        batched.grant(spec.clone(), at),
+                        "{}",
+                        label
+                    );
+                }
+                Op::Void(i) => {
+                    let grant = GrantIndex(*i as u32);
+                    prop_assert_eq!(one.void(grant, at), batched.void(grant, at), "{}", label);
+                }
+                Op::Reset => prop_assert_eq!(one.reset(at), batched.reset(at), "{}", label),
+                Op::Reverse(id) => prop_assert_eq!(
+                    one.reverse(UsageId(*id), at),
+                    batched.reverse(UsageId(*id), at),
+                    "{}",
+                    label
+                ),
+                Op::Advance => {
+                    prop_assert_eq!(one.advance_to(at), batched.advance_to(at), "{}", label);
+                }
+            }
+            same_state(&one, &batched, &label)?;
+        }
+    }
+    flush(&mut batched, &mut pending)?;
+    same_state(&one, &batched, "at the end")?;
+    let until = ledger::Time::from_millis(at.millis() + case.until_hours * HOUR_MS);
+    one.advance_to(until).unwrap();
+    batched.advance_to(until).unwrap();
+    same_state(&one, &batched, "after --until")
+}
+
+/// Every balance, total and grant of two wallets, with their scales
+/// (`Decimal` equality ignores scale; the output does not).
+fn same_state(one: &Wallet, batched: &Wallet, label: &str) -> Result<(), TestCaseError> {
+    let show = |w: &Wallet| {
+        let grants: Vec<String> = w
+            .grants()
+            .iter()
+            .map(|g| {
+                format!(
+                    "{} {:?} {} {} {} {} {} {}",
+                    g.id(),
+                    g.status(),
+                    g.balance(),
+                    g.drawn(),
+                    g.expired(),
+                    g.voided(),
+                    g.refilled(),
+                    g.rollover_delta()
+                )
+            })
+            .collect();
+        format!(
+            "available {} overdraft {} invoiced {} totals {:?}\n{}",
+            w.available(),
+            w.overdraft(),
+            w.invoiced(),
+            w.totals(),
+            grants.join("\n")
+        )
+    };
+    prop_assert_eq!(show(one), show(batched), "{}", label);
+    Ok(())
+}
+
+#[test]
+fn metering_certain_usage_as_one_event_changes_nothing() {
+    // Half the cases as generated; half with what rules coalescing out
+    // (scoped grants, actor budgets) removed and operations closer in time,
+    // so that runs of certain usage form.
+    run(512, |case| {
+        check_coalescing(case)?;
+        let mut close = case.clone();
+        close.config.actor_budgets.clear();
+        for spec in &mut close.grants {
+            spec.scope = Scope::default();
+        }
+        for (hours, op) in &mut close.ops {
+            *hours %= 3;
+            match op {
+                Op::Grant(spec) => spec.scope = Scope::default(),
+                // Smaller usage, at mixed scales (a sixteenth is exact to four places).
+                Op::Usage { amount, .. } => *amount /= Decimal::from(16),
+                _ => {}
+            }
+        }
+        check_coalescing(&close)
+    });
+    let batches = BATCHES.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(batches >= 100, "only {batches} batches formed");
+}

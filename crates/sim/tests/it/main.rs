@@ -5,6 +5,7 @@
 mod backtest;
 mod bad;
 mod catalogue;
+mod coalescing;
 mod good;
 mod plans;
 mod run;

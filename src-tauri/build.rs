@@ -24,6 +24,13 @@ const COMMANDS: &[&str] = &[
     "save_draft",
     "load_drafts",
     "discard_draft",
+    "pin_run",
+    "unpin_run",
+    "compare_runs",
+    "compare_charts",
+    "export_run",
+    "price_catalogue",
+    "import_catalogue",
 ];
 
 fn main() {

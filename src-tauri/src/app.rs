@@ -1,27 +1,29 @@
 //! The app's state and what each command does, independent of Tauri so the
 //! tests can drive it directly: open scenarios, runs, results, charts, the
-//! path inspector and saving results. `commands.rs` is a line per command
-//! over this.
+//! path inspector, saving results, comparisons, exports and the price
+//! catalogue. `commands.rs` is a line per command over this.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use crate::dto::{
-    CatalogueChoice, ChartDto, CustomerDto, DistPreview, DistValue, Draft, FieldEdit, FormModel,
-    GrantDto, InspectRequest, Inspection, JournalEntryDto, JournalFilter, RunRequest, RunResults,
-    ScenarioInfo, Validation,
+    CatalogueChoice, CatalogueView, ChartDto, Comparison, CustomerDto, DistPreview, DistValue,
+    Draft, ExportFormat, ExportProgress, FieldEdit, FormModel, GrantDto, InspectRequest,
+    Inspection, JournalEntryDto, JournalFilter, RunRequest, RunResults, ScenarioInfo, Validation,
 };
 use crate::editor::{self, Drafts};
 use crate::error::{ErrorCode, IpcError, IpcResult};
-use crate::runs::{Runs, Sink};
+use crate::prices::Prices;
+use crate::runs::{Runs, Sink, Source};
 use crate::scenarios::{self, Library, Loaded};
-use crate::{charts, files, runs};
+use crate::{charts, compare, export, files, runs};
 
 /// Everything the window can reach.
 pub struct App {
     library: Mutex<Library>,
     runs: Arc<Runs>,
     drafts: Drafts,
+    prices: Prices,
 }
 
 impl Default for App {
@@ -42,7 +44,8 @@ impl App {
         App {
             library: Mutex::new(Library::new()),
             runs: Arc::new(Runs::default()),
-            drafts: Drafts::new(data_dir),
+            drafts: Drafts::new(data_dir.clone()),
+            prices: Prices::new(data_dir),
         }
     }
 
@@ -55,28 +58,48 @@ impl App {
     }
 
     pub fn open_scenario(&self, path: &str) -> IpcResult<ScenarioInfo> {
-        self.library.lock().expect("library lock").open(path)
+        let imported = self.prices.imported();
+        self.library
+            .lock()
+            .expect("library lock")
+            .open(path, imported.as_ref())
     }
 
     /// Starts a run of an open scenario, or of its text as edited when the
     /// request carries one.
     pub fn start_run(&self, request: &RunRequest, sink: Sink) -> IpcResult<u32> {
         let loaded = self.loaded(&request.scenario)?;
+        let source = Source {
+            text: match &request.text {
+                None => Arc::clone(&loaded.text),
+                Some(text) => Arc::from(text.as_str()),
+            },
+            file_name: std::path::Path::new(&loaded.info.file)
+                .file_name()
+                .map_or_else(
+                    || "scenario.toml".to_owned(),
+                    |n| n.to_string_lossy().into_owned(),
+                ),
+        };
         let scenario = match &request.text {
             None => loaded.scenario,
             Some(text) => {
-                let (scenario, _) =
-                    editor::load(text, scenarios::file_of(&loaded.info)).map_err(|problems| {
-                        let lines: Vec<String> = problems
-                            .iter()
-                            .map(|p| format!("{}:{}: {}: {}", p.line, p.column, p.path, p.message))
-                            .collect();
-                        IpcError::new(ErrorCode::BadScenario, lines.join("\n"))
-                    })?;
+                let (scenario, _) = editor::load(
+                    text,
+                    scenarios::file_of(&loaded.info),
+                    self.prices.imported().as_ref(),
+                )
+                .map_err(|problems| {
+                    let lines: Vec<String> = problems
+                        .iter()
+                        .map(|p| format!("{}:{}: {}: {}", p.line, p.column, p.path, p.message))
+                        .collect();
+                    IpcError::new(ErrorCode::BadScenario, lines.join("\n"))
+                })?;
                 Arc::new(scenario)
             }
         };
-        self.runs.start(scenario, request, sink)
+        self.runs.start(scenario, source, request, sink)
     }
 
     /// The text an open scenario was loaded from.
@@ -91,6 +114,7 @@ impl App {
         Ok(editor::validate(
             text,
             info.as_ref().and_then(scenarios::file_of),
+            self.prices.imported().as_ref(),
         ))
     }
 
@@ -114,8 +138,9 @@ impl App {
         editor::preview(dist)
     }
 
-    pub fn catalogue_models(&self, day: &str) -> IpcResult<Vec<CatalogueChoice>> {
-        editor::catalogue_choices(day)
+    /// The models the editor's picker offers for `text`, priced on `day`.
+    pub fn catalogue_models(&self, day: &str, text: &str) -> IpcResult<Vec<CatalogueChoice>> {
+        editor::catalogue_choices(day, text, self.prices.imported().as_ref())
     }
 
     pub fn add_catalogue_model(
@@ -125,7 +150,12 @@ impl App {
         id: Option<&str>,
     ) -> IpcResult<String> {
         let info = id.map(|id| self.loaded(id)).transpose()?.map(|l| l.info);
-        editor::add_catalogue_model(text, model, info.as_ref().and_then(scenarios::file_of))
+        editor::add_catalogue_model(
+            text,
+            model,
+            info.as_ref().and_then(scenarios::file_of),
+            self.prices.imported().as_ref(),
+        )
     }
 
     /// Writes a scenario text to a path the save dialog returned,
@@ -133,7 +163,7 @@ impl App {
     /// its draft), so every saved file opens again.
     pub fn save_scenario(&self, path: &str, text: &str) -> IpcResult<String> {
         let target = files::scenario_save_path(path)?;
-        let validation = editor::validate(text, Some(&target));
+        let validation = editor::validate(text, Some(&target), self.prices.imported().as_ref());
         if !validation.ok {
             let first = &validation.problems[0];
             return Err(IpcError::new(
@@ -262,6 +292,65 @@ impl App {
                 })
                 .collect(),
         })
+    }
+
+    /// Pins a finished run as the baseline of comparisons.
+    pub fn pin_run(&self, run_id: u32) -> IpcResult<()> {
+        self.runs.pin(run_id)
+    }
+
+    pub fn unpin_run(&self) {
+        self.runs.unpin()
+    }
+
+    /// The pinned baseline's id, if any.
+    pub fn pinned_run(&self) -> Option<u32> {
+        self.runs.pinned()
+    }
+
+    /// `candidate` against `baseline`: deltas with their intervals and the
+    /// scenario diff.
+    pub fn compare_runs(&self, baseline: u32, candidate: u32) -> IpcResult<Comparison> {
+        let (b, c) = (
+            self.runs.finished(baseline)?,
+            self.runs.finished(candidate)?,
+        );
+        Ok(compare::comparison((baseline, &b), (candidate, &c)))
+    }
+
+    /// The overlaid margin distributions of the two runs.
+    pub fn compare_charts(&self, baseline: u32, candidate: u32) -> IpcResult<Vec<ChartDto>> {
+        let (b, c) = (
+            self.runs.finished(baseline)?,
+            self.runs.finished(candidate)?,
+        );
+        Ok(vec![charts::overlay(
+            (&format!("run {baseline} (baseline)"), &b.output),
+            (&format!("run {candidate}"), &c.output),
+        )?])
+    }
+
+    /// Exports one file of the run's report (or its raw paths) to a path
+    /// the save dialog returned, telling `progress` each stage.
+    pub fn export_run(
+        &self,
+        run_id: u32,
+        format: ExportFormat,
+        path: &str,
+        progress: &dyn Fn(ExportProgress),
+    ) -> IpcResult<String> {
+        let finished = self.runs.finished(run_id)?;
+        export::export(&finished, format, path, progress)
+    }
+
+    /// The catalogue in use, prices as on `day` (`YYYY-MM-DD`).
+    pub fn price_catalogue(&self, day: &str) -> IpcResult<CatalogueView> {
+        self.prices.view(day)
+    }
+
+    /// Imports a genai-prices `data.json` and uses it from now on.
+    pub fn import_catalogue(&self, path: &str, day: &str) -> IpcResult<CatalogueView> {
+        self.prices.import(path, day)
     }
 
     /// Writes the run's results as the JSON document `creditsim run --json`

@@ -52,6 +52,17 @@ pub fn typescript() -> String {
         declaration::<dto::DistPreview>(),
         declaration::<dto::CatalogueChoice>(),
         declaration::<dto::Draft>(),
+        declaration::<dto::ComparedRun>(),
+        declaration::<dto::DeltaCell>(),
+        declaration::<dto::DeltaRow>(),
+        declaration::<dto::DiffTag>(),
+        declaration::<dto::DiffLine>(),
+        declaration::<dto::Comparison>(),
+        declaration::<dto::ExportFormat>(),
+        declaration::<dto::ExportProgress>(),
+        declaration::<dto::PriceRow>(),
+        declaration::<dto::ModelPrices>(),
+        declaration::<dto::CatalogueView>(),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs and error.rs by ts-rs; do not edit.\n\

@@ -7,8 +7,9 @@ use tauri::ipc::Channel;
 
 use crate::app::App;
 use crate::dto::{
-    CatalogueChoice, ChartDto, DistPreview, DistValue, Draft, FieldEdit, FormModel, InspectRequest,
-    Inspection, RunEvent, RunRequest, RunResults, ScenarioInfo, Validation,
+    CatalogueChoice, CatalogueView, ChartDto, Comparison, DistPreview, DistValue, Draft,
+    ExportFormat, ExportProgress, FieldEdit, FormModel, InspectRequest, Inspection, RunEvent,
+    RunRequest, RunResults, ScenarioInfo, Validation,
 };
 use crate::error::IpcResult;
 
@@ -104,8 +105,12 @@ pub async fn distribution_preview(app: State<'_, App>, dist: DistValue) -> IpcRe
 }
 
 #[tauri::command]
-pub async fn catalogue_models(app: State<'_, App>, day: String) -> IpcResult<Vec<CatalogueChoice>> {
-    app.catalogue_models(&day)
+pub async fn catalogue_models(
+    app: State<'_, App>,
+    day: String,
+    text: String,
+) -> IpcResult<Vec<CatalogueChoice>> {
+    app.catalogue_models(&day, &text)
 }
 
 #[tauri::command]
@@ -136,4 +141,61 @@ pub async fn load_drafts(app: State<'_, App>) -> IpcResult<Vec<Draft>> {
 #[tauri::command]
 pub async fn discard_draft(app: State<'_, App>, key: String) -> IpcResult<()> {
     app.discard_draft(&key)
+}
+
+#[tauri::command]
+pub fn pin_run(app: State<'_, App>, run_id: u32) -> IpcResult<()> {
+    app.pin_run(run_id)
+}
+
+#[tauri::command]
+pub fn unpin_run(app: State<'_, App>) {
+    app.unpin_run()
+}
+
+#[tauri::command]
+pub async fn compare_runs(
+    app: State<'_, App>,
+    baseline: u32,
+    candidate: u32,
+) -> IpcResult<Comparison> {
+    app.compare_runs(baseline, candidate)
+}
+
+#[tauri::command]
+pub async fn compare_charts(
+    app: State<'_, App>,
+    baseline: u32,
+    candidate: u32,
+) -> IpcResult<Vec<ChartDto>> {
+    app.compare_charts(baseline, candidate)
+}
+
+/// Exports a file of the run's report; each stage is told on `on_progress`.
+/// Async, so the window stays responsive while the PDF is typeset.
+#[tauri::command]
+pub async fn export_run(
+    app: State<'_, App>,
+    run_id: u32,
+    format: ExportFormat,
+    path: String,
+    on_progress: Channel<ExportProgress>,
+) -> IpcResult<String> {
+    app.export_run(run_id, format, &path, &|progress| {
+        let _ = on_progress.send(progress);
+    })
+}
+
+#[tauri::command]
+pub async fn price_catalogue(app: State<'_, App>, day: String) -> IpcResult<CatalogueView> {
+    app.price_catalogue(&day)
+}
+
+#[tauri::command]
+pub async fn import_catalogue(
+    app: State<'_, App>,
+    path: String,
+    day: String,
+) -> IpcResult<CatalogueView> {
+    app.import_catalogue(&path, &day)
 }

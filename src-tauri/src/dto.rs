@@ -335,3 +335,157 @@ pub struct Draft {
     pub name: String,
     pub text: String,
 }
+
+/// One run of a comparison.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct ComparedRun {
+    pub run_id: u32,
+    pub scenario: String,
+    #[ts(type = "number")]
+    pub seed: u64,
+    pub paths: u32,
+}
+
+/// One metric of one plan in both runs.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct DeltaCell {
+    pub baseline: f64,
+    pub candidate: f64,
+    /// Candidate minus baseline.
+    pub delta: f64,
+    /// The 95% interval of `delta`; null with one path.
+    pub ci95: Option<(f64, f64)>,
+}
+
+/// A metric across the plans both runs have: one cell per plan of
+/// [`Comparison::plans`].
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct DeltaRow {
+    pub name: String,
+    pub label: String,
+    pub unit: String,
+    pub better: Better,
+    pub cells: Vec<DeltaCell>,
+}
+
+/// What a line of the scenario diff is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DiffTag {
+    /// In both texts (context around a change).
+    Same,
+    /// Only in the baseline's text.
+    Removed,
+    /// Only in the candidate's text.
+    Added,
+    /// Unchanged lines left out between two changes.
+    Gap,
+}
+
+/// One line of the scenario diff.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct DiffLine {
+    pub tag: DiffTag,
+    /// The line without its line break (empty for a gap).
+    pub text: String,
+    /// 1-based line numbers in the baseline's and the candidate's text.
+    pub old_line: Option<u32>,
+    pub new_line: Option<u32>,
+}
+
+/// A candidate run against the pinned baseline.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct Comparison {
+    pub baseline: ComparedRun,
+    pub candidate: ComparedRun,
+    /// `paired`, `independent_seeds` or `independent_paths`.
+    pub method: String,
+    /// The method in words, for the reader.
+    pub method_text: String,
+    /// Plans both runs have, in the candidate's order.
+    pub plans: Vec<PlanInfo>,
+    pub rows: Vec<DeltaRow>,
+    /// Plan ids of one run only, not compared.
+    pub only_baseline: Vec<String>,
+    pub only_candidate: Vec<String>,
+    /// The scenario texts' line diff with three lines of context; empty
+    /// when the texts are the same.
+    pub diff: Vec<DiffLine>,
+    /// Lines added plus lines removed.
+    pub lines_changed: u32,
+}
+
+/// What to export: a file of the report, or the raw paths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    /// The memo as PDF, the scenario text and seed in an appendix.
+    Pdf,
+    /// The memo as one HTML file, the scenario text and seed in an appendix.
+    Html,
+    /// The workbook, the scenario text and seed on its `Scenario` sheet.
+    Xlsx,
+    /// Every path of every plan, one row each.
+    Csv,
+    Parquet,
+}
+
+/// An export's progress: stage `step` of `steps` is starting.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct ExportProgress {
+    pub step: u32,
+    pub steps: u32,
+    /// What the stage does (`typesetting the PDF`).
+    pub stage: String,
+}
+
+/// A set of prices and the day it starts (USD per million tokens, exact
+/// decimals as the catalogue writes them; null where the model has none).
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct PriceRow {
+    /// `YYYY-MM-DD`; null for the model's undated first prices.
+    pub from: Option<String>,
+    pub input: Option<String>,
+    pub output: Option<String>,
+    pub cache_read: Option<String>,
+    /// Some price changes above a context length (the base is shown).
+    pub tiered: bool,
+    /// Applies only at some times of day (the simulator does not use it).
+    pub time_of_day: bool,
+}
+
+/// A catalogue model with its prices.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct ModelPrices {
+    /// `provider/model`, as a scenario names it.
+    pub id: String,
+    pub provider: String,
+    pub provider_name: String,
+    pub name: Option<String>,
+    pub deprecated: bool,
+    /// The prices in force on the view's day.
+    pub current: Option<PriceRow>,
+    /// Every dated price entry, oldest first.
+    pub changes: Vec<PriceRow>,
+}
+
+/// The catalogue in use, for the Prices tab.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct CatalogueView {
+    /// `built_in` or `imported`.
+    pub origin: String,
+    /// Which catalogue, in words.
+    pub description: String,
+    /// The genai-prices file it was made from, and that file's SHA-256.
+    pub source_file: String,
+    pub source_sha256: String,
+    /// The catalogue's own SHA-256, as a scenario's `[catalogue] sha256` pins it.
+    pub sha256: String,
+    /// The day `current` prices are for.
+    pub day: String,
+    /// Why a stored import was not used, if it was not.
+    pub problem: Option<String>,
+    /// After an import: what it brought and what the simulator ignores.
+    pub import_summary: Option<String>,
+    pub models: Vec<ModelPrices>,
+}

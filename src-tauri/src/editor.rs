@@ -8,7 +8,9 @@
 //! is `sim::scenario::load_with_catalogue`, the one `creditsim run` uses.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use sim::catalogue::Catalogue;
 use sim::edit::{self, FieldKind, NewValue};
 use sim::scenario::{Date, Scenario, ScenarioError};
 
@@ -18,7 +20,7 @@ use crate::dto::{
 };
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::files;
-use crate::scenarios::{catalogue_for, shipped_catalogue};
+use crate::scenarios::{catalogue_for, shipped_shared};
 
 /// Bins of a distribution preview: enough for a sparkline's shape.
 pub const PREVIEW_BINS: usize = 48;
@@ -32,8 +34,8 @@ const MAX_KEY_CHARS: usize = 4096;
 
 /// The loader's verdict on `text`, whose file (if any) is `file`: every
 /// problem with its field path, line and column.
-pub fn validate(text: &str, file: Option<&Path>) -> Validation {
-    match load(text, file) {
+pub fn validate(text: &str, file: Option<&Path>, imported: Option<&Arc<Catalogue>>) -> Validation {
+    match load(text, file, imported) {
         Ok((scenario, warnings)) => Validation {
             ok: true,
             problems: Vec::new(),
@@ -53,10 +55,14 @@ pub fn validate(text: &str, file: Option<&Path>) -> Validation {
 }
 
 /// Loads `text` as the app runs it: the loader, with the catalogue found as
-/// [`catalogue_for`] finds it.
-pub fn load(text: &str, file: Option<&Path>) -> Result<(Scenario, Vec<String>), Vec<Problem>> {
+/// [`catalogue_for`] finds it (`imported`: the Prices tab's import, if any).
+pub fn load(
+    text: &str,
+    file: Option<&Path>,
+    imported: Option<&Arc<Catalogue>>,
+) -> Result<(Scenario, Vec<String>), Vec<Problem>> {
     let name = file.map_or_else(|| "scenario.toml".to_owned(), |f| f.display().to_string());
-    let found = catalogue_for(text, file).map_err(|lines| {
+    let found = catalogue_for(text, file, imported).map_err(|lines| {
         lines
             .into_iter()
             .map(|message| Problem {
@@ -203,38 +209,65 @@ pub fn preview(dist: &DistValue) -> IpcResult<DistPreview> {
     })
 }
 
-/// The embedded catalogue's models the simulator can price on `day`
-/// (`YYYY-MM-DD`, the scenario's start).
-pub fn catalogue_choices(day: &str) -> IpcResult<Vec<CatalogueChoice>> {
+/// The catalogue the model picker offers for `text`: the imported one
+/// (`imported`) when the text pins it or pins none; the built-in one when
+/// the text pins that or another catalogue, whose models the picker does
+/// not know (a pin is a promise: the picker never offers models of a
+/// catalogue the scenario does not use).
+pub fn picker_catalogue(text: &str, imported: Option<&Arc<Catalogue>>) -> Arc<Catalogue> {
+    let pinned = sim::scenario::catalogue_sha256(text);
+    match imported {
+        Some(c) if pinned.is_none() || pinned.as_deref() == Some(c.sha256()) => Arc::clone(c),
+        _ => Arc::clone(shipped_shared()),
+    }
+}
+
+/// The models of the picker's catalogue for `text` (see
+/// [`picker_catalogue`]) the simulator can price on `day` (`YYYY-MM-DD`,
+/// the scenario's start).
+pub fn catalogue_choices(
+    day: &str,
+    text: &str,
+    imported: Option<&Arc<Catalogue>>,
+) -> IpcResult<Vec<CatalogueChoice>> {
     let day = Date::parse(day).ok_or_else(|| {
         IpcError::new(
             ErrorCode::BadOptions,
             format!("day: expected YYYY-MM-DD, got {day:?}"),
         )
     })?;
-    Ok(edit::catalogue_choices(shipped_catalogue(), day)
-        .into_iter()
-        .map(|c| CatalogueChoice {
-            id: c.id,
-            name: c.name,
-            input: c.price.input.to_string(),
-            output: c.price.output.to_string(),
-            cache_read: c.price.cache_read.to_string(),
-            changes: c.changes as u32,
-        })
-        .collect())
+    Ok(
+        edit::catalogue_choices(&picker_catalogue(text, imported), day)
+            .into_iter()
+            .map(|c| CatalogueChoice {
+                id: c.id,
+                name: c.name,
+                input: c.price.input.to_string(),
+                output: c.price.output.to_string(),
+                cache_read: c.price.cache_read.to_string(),
+                changes: c.changes as u32,
+            })
+            .collect(),
+    )
 }
 
-/// `text` with the embedded catalogue's model `id` added. A text without a
-/// `[catalogue]` table gets one naming `../data/catalogue.json` (shipped
-/// scenarios' layout) when it has no file, else `catalogue.json` beside it.
-pub fn add_catalogue_model(text: &str, id: &str, file: Option<&Path>) -> IpcResult<String> {
+/// `text` with the picker catalogue's model `id` added (see
+/// [`picker_catalogue`]). A text without a `[catalogue]` table gets one
+/// pinning that catalogue's SHA-256 and naming `../data/catalogue.json`
+/// (shipped scenarios' layout) when it has no file, else `catalogue.json`
+/// beside it.
+pub fn add_catalogue_model(
+    text: &str,
+    id: &str,
+    file: Option<&Path>,
+    imported: Option<&Arc<Catalogue>>,
+) -> IpcResult<String> {
     let named = if file.is_some() {
         "catalogue.json"
     } else {
         "../data/catalogue.json"
     };
-    edit::add_catalogue_model(text, id, shipped_catalogue(), named).map_err(bad_edit)
+    edit::add_catalogue_model(text, id, &picker_catalogue(text, imported), named).map_err(bad_edit)
 }
 
 /// Drafts: one JSON file per scenario under `<app data>/drafts/`, each

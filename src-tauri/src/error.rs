@@ -34,6 +34,10 @@ pub enum ErrorCode {
     BadEdit,
     /// A distribution's parameters are not usable; the message names which.
     BadDistribution,
+    /// A price catalogue file has problems; the message lists each.
+    BadCatalogue,
+    /// Building an export failed (the report crate's message says where).
+    Export,
     /// Never sent by a command: the UI's code for a failure of the IPC layer
     /// itself (a command refused by the capabilities, arguments that do not
     /// decode), whose error is not an `IpcError`.

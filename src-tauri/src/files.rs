@@ -62,6 +62,41 @@ pub fn scenario_save_path(path: &str) -> IpcResult<PathBuf> {
     )
 }
 
+/// A data file to read (a genai-prices `data.json`): an absolute path to
+/// an existing regular file ending in `.json`.
+pub fn data_file_path(path: &str) -> IpcResult<PathBuf> {
+    let given = Path::new(path);
+    if !given.is_absolute() {
+        return Err(bad_path(
+            path,
+            "expected an absolute path, as the open dialog returns",
+        ));
+    }
+    if !has_extension(given, "json") {
+        return Err(bad_path(
+            path,
+            "a genai-prices data file is a .json file; choose data.json",
+        ));
+    }
+    let resolved = given
+        .canonicalize()
+        .map_err(|_| bad_path(path, "no such file"))?;
+    if !resolved.is_file() {
+        return Err(bad_path(path, "not a regular file; choose data.json"));
+    }
+    Ok(resolved)
+}
+
+/// An export to write: an absolute path ending in `.{extension}` whose
+/// folder exists.
+pub fn export_path(path: &str, extension: &str) -> IpcResult<PathBuf> {
+    save_path(
+        path,
+        extension,
+        &format!("this export is a .{extension} file; choose a name ending in .{extension}"),
+    )
+}
+
 fn save_path(path: &str, extension: &str, wrong_extension: &str) -> IpcResult<PathBuf> {
     let given = Path::new(path);
     if !given.is_absolute() {
@@ -78,7 +113,7 @@ fn save_path(path: &str, extension: &str, wrong_extension: &str) -> IpcResult<Pa
     };
     let parent = parent
         .canonicalize()
-        .map_err(|_| bad_path(path, "its folder does not exist"))?;
+        .map_err(|_| bad_path(path, "its folder does not exist; choose a folder that does"))?;
     if !parent.is_dir() {
         return Err(bad_path(path, "its folder is not a folder"));
     }
@@ -101,7 +136,11 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> IpcResult<()> {
     let io = |e: std::io::Error| {
         IpcError::new(
             ErrorCode::Io,
-            format!("{}: cannot write the file: {e}", target.display()),
+            format!(
+                "{}: cannot write the file: {e}; choose a folder you can write to \
+                 (and check the disk is not full)",
+                target.display()
+            ),
         )
     };
     let parent = target.parent().ok_or_else(|| {

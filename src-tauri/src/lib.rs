@@ -8,10 +8,13 @@ pub mod app;
 pub mod bindings;
 pub mod charts;
 pub mod commands;
+pub mod compare;
 pub mod dto;
 pub mod editor;
 pub mod error;
+pub mod export;
 pub mod files;
+pub mod prices;
 pub mod runs;
 pub mod scenarios;
 
@@ -56,6 +59,13 @@ pub fn run() {
             commands::save_draft,
             commands::load_drafts,
             commands::discard_draft,
+            commands::pin_run,
+            commands::unpin_run,
+            commands::compare_runs,
+            commands::compare_charts,
+            commands::export_run,
+            commands::price_catalogue,
+            commands::import_catalogue,
         ])
         .run(tauri::generate_context!())
         .expect("the window could not be opened (is a display available?)");

@@ -1,7 +1,8 @@
 //! Runs: each on its own thread (never the UI's), streaming [`RunEvent`]s
 //! to a sink (the window's channel), with its own cancel flag. A finished
-//! run's output stays here, keyed by its id, for the dashboard and the path
-//! inspector.
+//! run's output stays here, keyed by its id, for the dashboard, the path
+//! inspector, comparisons and exports. One finished run may be pinned as
+//! the baseline of comparisons; it is never forgotten while pinned.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -35,7 +36,19 @@ enum Slot {
 /// A finished run with what it ran.
 pub struct Finished {
     pub scenario: Arc<Scenario>,
+    pub source: Source,
     pub output: RunOutput,
+}
+
+/// Where a run's scenario came from.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// The scenario text it ran (as edited, if it was), for the diff of a
+    /// comparison and the copy an export embeds.
+    pub text: Arc<str>,
+    /// The scenario's file name without folders (`price-cut-80.toml`), as
+    /// an export names its copy.
+    pub file_name: String,
 }
 
 /// Every run of this app session.
@@ -43,6 +56,8 @@ pub struct Finished {
 pub struct Runs {
     slots: Mutex<BTreeMap<u32, Slot>>,
     next_id: Mutex<u32>,
+    /// The run pinned as the baseline of comparisons.
+    pinned: Mutex<Option<u32>>,
 }
 
 impl Runs {
@@ -50,6 +65,7 @@ impl Runs {
     pub fn start(
         self: &Arc<Self>,
         scenario: Arc<Scenario>,
+        source: Source,
         request: &RunRequest,
         sink: Sink,
     ) -> IpcResult<u32> {
@@ -67,10 +83,11 @@ impl Runs {
                     format!("{running} runs are going already; wait for one or cancel it"),
                 ));
             }
+            let pinned = *self.pinned.lock().expect("pinned lock");
             while slots.len() >= MAX_KEPT {
                 let oldest_done = slots
                     .iter()
-                    .find(|(_, s)| !matches!(s, Slot::Running(_)))
+                    .find(|(id, s)| !matches!(s, Slot::Running(_)) && Some(**id) != pinned)
                     .map(|(id, _)| *id);
                 match oldest_done {
                     Some(id) => slots.remove(&id),
@@ -85,7 +102,7 @@ impl Runs {
         let runs = Arc::clone(self);
         let spawned = std::thread::Builder::new()
             .name(format!("run-{id}"))
-            .spawn(move || runs.execute(id, scenario, options, cancel, sink));
+            .spawn(move || runs.execute(id, (scenario, source), options, cancel, sink));
         if let Err(error) = spawned {
             self.slots.lock().expect("runs lock").remove(&id);
             return Err(IpcError::new(
@@ -99,7 +116,7 @@ impl Runs {
     fn execute(
         &self,
         id: u32,
-        scenario: Arc<Scenario>,
+        (scenario, source): (Arc<Scenario>, Source),
         options: RunOptions,
         cancel: Arc<AtomicBool>,
         sink: Sink,
@@ -119,7 +136,11 @@ impl Runs {
                     seconds: started.elapsed().as_secs_f64(),
                 };
                 (
-                    Slot::Finished(Arc::new(Finished { scenario, output })),
+                    Slot::Finished(Arc::new(Finished {
+                        scenario,
+                        source,
+                        output,
+                    })),
                     event,
                 )
             }
@@ -165,6 +186,24 @@ impl Runs {
             )),
             None => Err(unknown(id)),
         }
+    }
+
+    /// Pins a finished run as the baseline of comparisons (replacing any
+    /// other): it is kept however many runs follow, until unpinned.
+    pub fn pin(&self, id: u32) -> IpcResult<()> {
+        self.finished(id)?;
+        *self.pinned.lock().expect("pinned lock") = Some(id);
+        Ok(())
+    }
+
+    /// Unpins the baseline; it is forgotten in turn like any other run.
+    pub fn unpin(&self) {
+        *self.pinned.lock().expect("pinned lock") = None;
+    }
+
+    /// The pinned run, if any.
+    pub fn pinned(&self) -> Option<u32> {
+        *self.pinned.lock().expect("pinned lock")
     }
 }
 
@@ -261,7 +300,7 @@ pub fn better(metric: &str) -> Better {
     }
 }
 
-fn unit(unit: Unit) -> &'static str {
+pub fn unit(unit: Unit) -> &'static str {
     match unit {
         Unit::Currency => "currency",
         Unit::Percent => "percent",

@@ -2,7 +2,6 @@
 //! `scenarios/` (embedded at build time, so the app needs no resource
 //! files), and those the user opened through the system dialog.
 
-use std::borrow::Cow;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -47,9 +46,17 @@ const SHIPPED_CATALOGUE: &str = include_str!("../../data/catalogue.json");
 
 /// The embedded catalogue, parsed once, when a shipped scenario first needs it.
 pub fn shipped_catalogue() -> &'static Catalogue {
-    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+    shipped_shared()
+}
+
+/// The embedded catalogue as a shared handle, like a catalogue read from a
+/// file or imported.
+pub fn shipped_shared() -> &'static Arc<Catalogue> {
+    static CATALOGUE: OnceLock<Arc<Catalogue>> = OnceLock::new();
     CATALOGUE.get_or_init(|| {
-        Catalogue::parse(SHIPPED_CATALOGUE).expect("the shipped catalogue parses (tested)")
+        Arc::new(
+            Catalogue::parse(SHIPPED_CATALOGUE).expect("the shipped catalogue parses (tested)"),
+        )
     })
 }
 
@@ -109,13 +116,18 @@ impl Library {
             .collect()
     }
 
-    /// Opens a scenario file the user chose (checked by [`files::scenario_path`]).
-    pub fn open(&mut self, path: &str) -> IpcResult<ScenarioInfo> {
+    /// Opens a scenario file the user chose (checked by [`files::scenario_path`]);
+    /// `imported` is the catalogue the Prices tab imported, if any.
+    pub fn open(
+        &mut self,
+        path: &str,
+        imported: Option<&Arc<Catalogue>>,
+    ) -> IpcResult<ScenarioInfo> {
         let path = files::scenario_path(path)?;
         let name = path.display().to_string();
         let text = sim::file::read_text(&path)
             .map_err(|message| IpcError::new(ErrorCode::Io, format!("{name}: {message}")))?;
-        let found = catalogue_for(&text, Some(&path))
+        let found = catalogue_for(&text, Some(&path), imported)
             .map_err(|problems| IpcError::new(ErrorCode::BadScenario, problems.join("\n")))?;
         let id = format!("file:{}", self.next_file);
         let loaded = load_text(
@@ -153,19 +165,24 @@ impl Library {
 /// The catalogue a scenario text names, as [`catalogue_for`] found it.
 pub struct Found {
     /// `None` when the text names no catalogue.
-    pub catalogue: Option<Cow<'static, Catalogue>>,
+    pub catalogue: Option<Arc<Catalogue>>,
     /// Where it came from, when the user should know (the built-in copy).
     pub warnings: Vec<String>,
 }
 
 /// The price catalogue a scenario text names, found as the app finds it:
-/// none when it names none; the embedded one for a text with no file (a
-/// shipped scenario, an unsaved copy); for a file, the catalogue file it
-/// names next to it, as the CLI reads it, or, when that file does not exist
-/// and the scenario pins the embedded catalogue's SHA-256, the embedded one
-/// with a warning (a shipped scenario saved elsewhere keeps working in the
-/// app). Errors are lines for the user.
-pub fn catalogue_for(text: &str, file: Option<&Path>) -> Result<Found, Vec<String>> {
+/// none when it names none; for a text with no file (a shipped scenario,
+/// an unsaved copy), the imported catalogue (`imported`, from the Prices
+/// tab) when the text pins its SHA-256, else the embedded one; for a file,
+/// the catalogue file it names next to it, as the CLI reads it, or, when
+/// that file does not exist and the scenario pins the embedded or the
+/// imported catalogue's SHA-256, that one with a warning (a scenario saved
+/// elsewhere keeps working in the app). Errors are lines for the user.
+pub fn catalogue_for(
+    text: &str,
+    file: Option<&Path>,
+    imported: Option<&Arc<Catalogue>>,
+) -> Result<Found, Vec<String>> {
     let found = |catalogue, warnings| Found {
         catalogue,
         warnings,
@@ -173,22 +190,34 @@ pub fn catalogue_for(text: &str, file: Option<&Path>) -> Result<Found, Vec<Strin
     let Some(named) = sim::scenario::catalogue_file(text) else {
         return Ok(found(None, Vec::new()));
     };
+    let pinned = sim::scenario::catalogue_sha256(text);
+    let pinned_import = imported.filter(|c| pinned.as_deref() == Some(c.sha256()));
     let Some(file) = file else {
-        return Ok(found(Some(Cow::Borrowed(shipped_catalogue())), Vec::new()));
+        let catalogue = pinned_import.unwrap_or(shipped_shared());
+        return Ok(found(Some(Arc::clone(catalogue)), Vec::new()));
     };
     let target = file.parent().unwrap_or_else(|| Path::new("")).join(&named);
     if target.exists() {
-        return sim::file::read_catalogue(&target).map(|c| found(Some(Cow::Owned(c)), Vec::new()));
+        return sim::file::read_catalogue(&target).map(|c| found(Some(Arc::new(c)), Vec::new()));
     }
-    let embedded = shipped_catalogue();
-    if sim::scenario::catalogue_sha256(text).as_deref() == Some(embedded.sha256()) {
+    let embedded = shipped_shared();
+    if let Some(imported) = pinned_import {
+        let warning = format!(
+            "{}: no such file, so the app prices the catalogue models from the catalogue \
+             imported in the Prices tab, which has the pinned sha256; `creditsim` needs the \
+             file: copy catalogue.json from the app's data folder there",
+            target.display()
+        );
+        return Ok(found(Some(Arc::clone(imported)), vec![warning]));
+    }
+    if pinned.as_deref() == Some(embedded.sha256()) {
         let warning = format!(
             "{}: no such file, so the app prices the catalogue models from its built-in copy, \
              which has the pinned sha256; `creditsim` needs the file: copy data/catalogue.json \
              there or change [catalogue] file",
             target.display()
         );
-        return Ok(found(Some(Cow::Borrowed(embedded)), vec![warning]));
+        return Ok(found(Some(Arc::clone(embedded)), vec![warning]));
     }
     Err(vec![format!("{}: no such file", target.display())])
 }

@@ -84,6 +84,26 @@ pub enum Figure<'a> {
     Tornado(&'a Tornado),
     Heatmap(&'a Heatmap),
     Daily(&'a DailySeries),
+    /// Two runs' margin distributions on one chart (the desktop app's
+    /// Compare view).
+    MarginOverlay(&'a Overlay<'a>),
+}
+
+/// Two runs of (nearly) the same scenario to overlay: the pinned baseline
+/// drawn dashed and lighter, the candidate solid.
+#[derive(Clone, Copy, Debug)]
+pub struct Overlay<'a> {
+    pub baseline: &'a RunOutput,
+    pub candidate: &'a RunOutput,
+    /// How the legend names each run: `run 1 (pinned)`.
+    pub baseline_label: &'a str,
+    pub candidate_label: &'a str,
+}
+
+/// The gross margin CDF of every plan both runs have, baseline against
+/// candidate, on one chart.
+pub fn margin_overlay(overlay: &Overlay<'_>) -> Result<Chart, ChartError> {
+    chart(Figure::MarginOverlay(overlay))
 }
 
 /// One daily series drawn as a line: the path inspector's balance of one
@@ -113,6 +133,7 @@ impl Figure<'_> {
             Figure::Tornado(_) => "tornado",
             Figure::Heatmap(_) => "heatmap",
             Figure::Daily(_) => "daily",
+            Figure::MarginOverlay(_) => "margin_overlay",
         }
     }
 
@@ -128,6 +149,9 @@ impl Figure<'_> {
             Figure::Tornado(t) => t.title.clone(),
             Figure::Heatmap(h) => h.title.clone(),
             Figure::Daily(d) => d.title.clone(),
+            Figure::MarginOverlay(_) => {
+                "Gross margin per path: baseline (dashed) against candidate (solid)".into()
+            }
         }
     }
 }
@@ -278,6 +302,16 @@ fn check(figure: Figure<'_>) -> Result<(), ChartError> {
         })
     };
     match figure {
+        Figure::MarginOverlay(o) => {
+            check(Figure::MarginDistribution(o.baseline))?;
+            check(Figure::MarginDistribution(o.candidate))?;
+            if overlaid(o).is_empty() {
+                return input(
+                    "the two runs have no plan in common".into(),
+                    "compare runs of scenarios that share a plan id",
+                );
+            }
+        }
         Figure::MarginDistribution(run)
         | Figure::ExposureFan(run)
         | Figure::BalanceFan(run)
@@ -392,6 +426,7 @@ fn draw<DB: DrawingBackend>(figure: Figure<'_>, root: &DrawingArea<DB, Shift>) -
         Figure::Tornado(t) => draw_tornado(t, &body),
         Figure::Heatmap(h) => draw_heatmap(h, &body),
         Figure::Daily(d) => draw_daily(d, &body),
+        Figure::MarginOverlay(o) => draw_overlay(o, &body),
     }
 }
 
@@ -655,13 +690,7 @@ fn draw_margin<DB: DrawingBackend>(run: &RunOutput, area: &DrawingArea<DB, Shift
         .draw()
         .or_message()?;
     for (i, column) in columns.iter().enumerate() {
-        let n = column.len() as f64;
-        let mut points = vec![(x0, 0.0)];
-        for (k, &v) in column.iter().enumerate() {
-            points.push((v, k as f64 / n));
-            points.push((v, (k + 1) as f64 / n));
-        }
-        points.push((x1, 1.0));
+        let points = cdf_points(column, x0, x1);
         let style = plan_colour(i).stroke_width(3);
         match plan_dash(i) {
             None => chart
@@ -689,6 +718,105 @@ fn draw_margin<DB: DrawingBackend>(run: &RunOutput, area: &DrawingArea<DB, Shift
                 TriangleMarker::new((p5, 0.05), 8, colour.filled()),
                 TriangleMarker::new((p5, 0.05), 8, BLACK.stroke_width(1)),
             ])
+            .or_message()?;
+    }
+    Ok(())
+}
+
+/// The plans of the candidate that the baseline also has, as (baseline,
+/// candidate) pairs in the candidate's order.
+fn overlaid<'a>(o: &Overlay<'a>) -> Vec<(&'a PlanResult, &'a PlanResult)> {
+    o.candidate
+        .plans
+        .iter()
+        .filter_map(|c| Some((o.baseline.plans.iter().find(|b| b.id == c.id)?, c)))
+        .collect()
+}
+
+/// `colour` mixed halfway to white: the baseline's shade of a plan colour.
+fn lighter(colour: RGBColor) -> RGBColor {
+    let mix = |c: u8| ((u16::from(c) + 255) / 2) as u8;
+    RGBColor(mix(colour.0), mix(colour.1), mix(colour.2))
+}
+
+/// The step points of the empirical CDF of ascending `column` from `x0` to `x1`.
+fn cdf_points(column: &[f64], x0: f64, x1: f64) -> Vec<(f64, f64)> {
+    let n = column.len() as f64;
+    let mut points = vec![(x0, 0.0)];
+    for (k, &v) in column.iter().enumerate() {
+        points.push((v, k as f64 / n));
+        points.push((v, (k + 1) as f64 / n));
+    }
+    points.push((x1, 1.0));
+    points
+}
+
+fn draw_overlay<DB: DrawingBackend>(o: &Overlay<'_>, area: &DrawingArea<DB, Shift>) -> Drawn {
+    let pairs = overlaid(o);
+    let columns: Vec<(Vec<f64>, Vec<f64>)> = pairs
+        .iter()
+        .map(|(b, c)| {
+            (
+                sorted(&b.column(metrics::GROSS_MARGIN)),
+                sorted(&c.column(metrics::GROSS_MARGIN)),
+            )
+        })
+        .collect();
+    const BASELINE_DASH: (u32, u32) = (9, 6);
+    let mut entries = Vec::new();
+    for (i, (_, plan)) in pairs.iter().enumerate() {
+        let label = plan_label(plan);
+        entries.push((
+            Key::Line(lighter(plan_colour(i)), Some(BASELINE_DASH)),
+            format!("{label}: {}", o.baseline_label),
+        ));
+        entries.push((
+            Key::Line(plan_colour(i), None),
+            format!("{label}: {}", o.candidate_label),
+        ));
+    }
+    let plot = legend_strip(area, &entries)?;
+    let all = columns.iter().flat_map(|(b, c)| [b, c]);
+    let lo = all.clone().map(|c| c[0]).fold(f64::INFINITY, f64::min);
+    let hi = all
+        .map(|c| c[c.len() - 1])
+        .fold(f64::NEG_INFINITY, f64::max);
+    let (x0, x1) = padded(lo, hi);
+    let mut chart = ChartBuilder::on(&plot)
+        .margin(16)
+        .x_label_area_size(56)
+        .y_label_area_size(80)
+        .build_cartesian_2d(x0..x1, 0f64..1.02f64)
+        .or_message()?;
+    chart
+        .configure_mesh()
+        .x_desc("Gross margin per path (USD)")
+        .y_desc("Share of paths at or below (CDF)")
+        .x_label_formatter(&|v| tick_number(*v, x0, x1))
+        .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
+        .label_style((FAMILY, 14))
+        .axis_desc_style((FAMILY, 15))
+        .light_line_style(RGBColor(235, 235, 235))
+        .bold_line_style(RGBColor(210, 210, 210))
+        .draw()
+        .or_message()?;
+    // Baselines first, so each candidate's solid line lies on top.
+    for (i, (baseline, _)) in columns.iter().enumerate() {
+        let (on, off) = BASELINE_DASH;
+        let style = lighter(plan_colour(i)).stroke_width(3);
+        chart
+            .draw_series(DashedLineSeries::new(
+                cdf_points(baseline, x0, x1),
+                on,
+                off,
+                style,
+            ))
+            .or_message()?;
+    }
+    for (i, (_, candidate)) in columns.iter().enumerate() {
+        let style = plan_colour(i).stroke_width(3);
+        chart
+            .draw_series(LineSeries::new(cdf_points(candidate, x0, x1), style))
             .or_message()?;
     }
     Ok(())

@@ -83,7 +83,24 @@ pub fn page(memo: &Memo<'_>) -> String {
     }
 
     method(&mut h, &memo.method);
+    source(&mut h, memo);
+    h.push_str("</body>\n</html>\n");
     h
+}
+
+/// The scenario text as run, with its seed and paths as data attributes,
+/// so the page alone reproduces its numbers.
+fn source(h: &mut String, memo: &Memo<'_>) {
+    h.push_str("<h2>Appendix: the scenario as run</h2>\n");
+    let _ = writeln!(h, "<p>{}</p>", escape(&memo.source_note()));
+    let _ = writeln!(
+        h,
+        "<pre id=\"scenario-source\" data-file=\"{}\" data-seed=\"{}\" data-paths=\"{}\">{}</pre>",
+        escape(memo.scenario_file_name),
+        memo.run.seed,
+        memo.run.paths,
+        escape(memo.scenario_text)
+    );
 }
 
 /// The backtest memo's page.
@@ -115,6 +132,7 @@ pub(crate) fn backtest_page(memo: &backtest::Memo<'_>) -> String {
         figure(&mut h, chart);
     }
     method(&mut h, &memo.method);
+    h.push_str("</body>\n</html>\n");
     h
 }
 
@@ -172,7 +190,7 @@ fn method(h: &mut String, notes: &[String]) {
     for note in notes {
         let _ = writeln!(h, "<li>{}</li>", escape(note));
     }
-    h.push_str("</ul>\n</body>\n</html>\n");
+    h.push_str("</ul>\n");
 }
 
 fn figure(h: &mut String, chart: &Chart) {

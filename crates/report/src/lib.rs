@@ -215,6 +215,100 @@ pub fn build(input: &ReportInput<'_>) -> Result<Vec<ReportFile>, ReportError> {
     Ok(files)
 }
 
+/// One file of the report on its own, as the desktop app exports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Single {
+    /// `report.pdf`, with the scenario text and seed in an appendix.
+    Pdf,
+    /// `report.html`, with the scenario text and seed in an appendix.
+    Html,
+    /// `report.xlsx`, with the scenario text and seed on its `Scenario` sheet.
+    Xlsx,
+    /// `results.csv`: every path of every plan.
+    Csv,
+    /// `results.parquet`: the same rows.
+    Parquet,
+}
+
+impl Single {
+    /// The file name extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Single::Pdf => "pdf",
+            Single::Html => "html",
+            Single::Xlsx => "xlsx",
+            Single::Csv => "csv",
+            Single::Parquet => "parquet",
+        }
+    }
+}
+
+/// A step of [`build_single`], told before it starts, for a progress display.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Statistics and charts of the memo.
+    Charts,
+    /// typst typesetting the PDF (the long step).
+    Typesetting,
+    /// Writing the page or the workbook.
+    Composing,
+    /// The per-path rows as CSV or Parquet.
+    Encoding,
+}
+
+impl Stage {
+    /// What the stage does, for the person waiting.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Stage::Charts => "computing statistics and drawing charts",
+            Stage::Typesetting => "typesetting the PDF",
+            Stage::Composing => "composing the document",
+            Stage::Encoding => "encoding every path's row",
+        }
+    }
+}
+
+/// Builds one file of the report in memory, telling `stage` before each
+/// step. The PDF, HTML and XLSX carry the scenario text and seed, so each
+/// reproduces on its own; the CSV and Parquet carry the scenario name and
+/// seed on every row.
+pub fn build_single(
+    input: &ReportInput<'_>,
+    single: Single,
+    stage: &mut dyn FnMut(Stage),
+) -> Result<Vec<u8>, ReportError> {
+    check_file_name(input.scenario_file_name)?;
+    check_sensitivity(input.sensitivity.as_ref())?;
+    match single {
+        Single::Csv | Single::Parquet => {
+            stage(Stage::Encoding);
+            let paths = frames::paths_frame(input.run)?;
+            match single {
+                Single::Csv => frames::to_csv(&paths),
+                _ => frames::to_parquet(&paths),
+            }
+        }
+        Single::Pdf | Single::Html | Single::Xlsx => {
+            stage(Stage::Charts);
+            let memo = memo::Memo::new(input)?;
+            match single {
+                Single::Pdf => {
+                    stage(Stage::Typesetting);
+                    pdf::document(&memo)
+                }
+                Single::Html => {
+                    stage(Stage::Composing);
+                    Ok(html::page(&memo).into_bytes())
+                }
+                _ => {
+                    stage(Stage::Composing);
+                    xlsx::workbook(&memo)
+                }
+            }
+        }
+    }
+}
+
 /// Refuses, unless `force`, when `dir` already holds report files (the
 /// [`REPORT_FILES`], chart files or a file named like the scenario copy).
 /// [`write`] calls it; a caller about to run a long simulation calls it

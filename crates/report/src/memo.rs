@@ -28,6 +28,9 @@ pub struct Finding {
 pub struct Memo<'a> {
     pub run: &'a RunOutput,
     pub scenario_file_name: &'a str,
+    /// The scenario file's exact text, embedded in the HTML, PDF and XLSX
+    /// so each reproduces on its own.
+    pub scenario_text: &'a str,
     pub generated_on: Option<&'a str>,
     pub title: String,
     /// Plan-major, metrics in [`METRICS`] order.
@@ -90,6 +93,7 @@ impl<'a> Memo<'a> {
         Ok(Memo {
             run,
             scenario_file_name: input.scenario_file_name,
+            scenario_text: input.scenario_text,
             generated_on: input.generated_on.as_deref(),
             title,
             findings: findings(run, &stats)?,
@@ -185,6 +189,18 @@ impl<'a> Memo<'a> {
             self.run.horizon_days,
             self.run.seed,
             stopped(self.run)
+        )
+    }
+
+    /// The sentence above the embedded scenario text.
+    pub fn source_note(&self) -> String {
+        format!(
+            "The scenario file {file} exactly as run, with seed {seed} and {paths} paths: \
+             save this text as {file} and run `creditsim report {file} --seed {seed} \
+             --paths {paths} --out DIR` for the same numbers, bit for bit.",
+            file = self.scenario_file_name,
+            seed = self.run.seed,
+            paths = self.run.paths,
         )
     }
 

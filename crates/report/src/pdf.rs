@@ -245,7 +245,20 @@ fn markup(memo: &Memo<'_>, chart_files: &[String]) -> String {
     }
 
     method(&mut m, &memo.method);
+    source(&mut m, memo);
     m
+}
+
+/// The scenario text as run, after a sentence with its seed and paths, so
+/// the PDF alone reproduces its numbers.
+fn source(m: &mut String, memo: &Memo<'_>) {
+    m.push_str("#heading(level: 1, \"Appendix: the scenario as run\")\n");
+    let _ = writeln!(m, "#{}\n", lit(&memo.source_note()));
+    let _ = writeln!(
+        m,
+        "#text(size: 7.5pt, raw({}, block: true))\n",
+        lit(memo.scenario_text)
+    );
 }
 
 /// The backtest memo as typst markup.

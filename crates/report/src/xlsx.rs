@@ -2,7 +2,8 @@
 //! `Summary` (the run, the executive summary, and every metric of every
 //! plan with its mean, 95% interval, quantiles and CVaR95 as numbers),
 //! one sheet per plan with its per-path rows, `Assumptions` (every input
-//! of the scenario), and `Sensitivity` when the report has one.
+//! of the scenario), `Sensitivity` when the report has one, and `Scenario`
+//! (the scenario text as run, with its seed and paths).
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use sim::metrics::METRICS;
@@ -19,6 +20,10 @@ pub const MAX_SHEET_PATHS: usize = 100_000;
 /// Sheet names of the summary and assumptions.
 pub const SUMMARY: &str = "Summary";
 pub const ASSUMPTIONS: &str = "Assumptions";
+/// The sheet holding the scenario text as run.
+pub const SCENARIO: &str = "Scenario";
+/// The row (0-based) of the scenario's first line on [`SCENARIO`].
+pub const SCENARIO_FIRST_ROW: u32 = 6;
 pub const SENSITIVITY: &str = "Sensitivity";
 
 /// Header of the summary's metric table.
@@ -132,6 +137,7 @@ fn build(memo: &Memo<'_>) -> Result<Vec<u8>, XlsxError> {
         SUMMARY.to_owned(),
         ASSUMPTIONS.to_owned(),
         SENSITIVITY.to_owned(),
+        SCENARIO.to_owned(),
     ];
     for plan in &run.plans {
         let name = sheet_name(&plan.id, &used);
@@ -159,7 +165,35 @@ fn build(memo: &Memo<'_>) -> Result<Vec<u8>, XlsxError> {
             }
         }
     }
+    scenario_sheet(&mut book, memo, &bold)?;
     book.save_to_buffer()
+}
+
+/// The `Scenario` sheet: the seed and paths, then the scenario file's text
+/// as run, one line per row after its line number, so the workbook alone
+/// reproduces its numbers.
+fn scenario_sheet(book: &mut Workbook, memo: &Memo<'_>, bold: &Format) -> Result<(), XlsxError> {
+    let sheet = book.add_worksheet().set_name(SCENARIO)?;
+    sheet.write_string_with_format(0, 0, memo.source_note(), bold)?;
+    sheet.write_string(1, 0, "scenario file")?;
+    sheet.write_string(1, 1, memo.scenario_file_name)?;
+    sheet.write_string(2, 0, "seed")?;
+    // The seed as text: a u64 does not fit an Excel number exactly.
+    sheet.write_string(2, 1, memo.run.seed.to_string())?;
+    sheet.write_string(3, 0, "paths")?;
+    sheet.write_number(3, 1, memo.run.paths as f64)?;
+    sheet.write_string_with_format(5, 0, "line", bold)?;
+    sheet.write_string_with_format(5, 1, "text", bold)?;
+    for (i, line) in memo.scenario_text.split('\n').enumerate() {
+        let row = SCENARIO_FIRST_ROW + i as u32;
+        sheet.write_number(row, 0, (i + 1) as f64)?;
+        if !line.is_empty() {
+            sheet.write_string(row, 1, line)?;
+        }
+    }
+    sheet.set_column_width(0, 14)?;
+    sheet.set_column_width(1, 100)?;
+    Ok(())
 }
 
 /// The `Assumptions` sheet: every input of the scenario file.

@@ -13,6 +13,7 @@
 pub mod backtest;
 pub mod bands;
 pub mod catalogue;
+pub mod compare;
 pub mod customer;
 pub mod demand;
 pub mod dist;

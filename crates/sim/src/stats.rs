@@ -335,7 +335,7 @@ fn mean_estimate(values: &[f64]) -> Option<MeanEstimate> {
 /// algorithm (Chan, Golub and LeVeque, 1983): the second term removes most
 /// of the rounding error in `mean`, which matters for metrics like revenue
 /// whose spread is tiny next to their size. Needs `n >= 2`.
-fn sample_variance(values: &[f64], mean: f64) -> f64 {
+pub(crate) fn sample_variance(values: &[f64], mean: f64) -> f64 {
     let n = values.len() as f64;
     let (squares, deviations) = values.iter().fold((0.0, 0.0), |(sq, dev), &x| {
         let d = x - mean;

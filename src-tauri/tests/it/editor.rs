@@ -256,7 +256,9 @@ fn a_distribution_preview_is_the_samplers_shape() {
 #[test]
 fn a_catalogue_model_is_added_with_a_rate_card_at_cost() {
     let app = App::new();
-    let choices = app.catalogue_models("2026-01-01").expect("choices");
+    let choices = app
+        .catalogue_models("2026-01-01", &tiny_text())
+        .expect("choices");
     assert!(choices.len() > 100);
     let sonnet = choices
         .iter()

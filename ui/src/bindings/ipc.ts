@@ -4,7 +4,7 @@
 /**
  * What went wrong, as a stable code the UI can switch on.
  */
-export type ErrorCode = "bad_path" | "io" | "bad_scenario" | "unknown_scenario" | "unknown_run" | "run_not_finished" | "bad_options" | "busy" | "cancelled" | "charts" | "bad_edit" | "bad_distribution" | "ipc";
+export type ErrorCode = "bad_path" | "io" | "bad_scenario" | "unknown_scenario" | "unknown_run" | "run_not_finished" | "bad_options" | "busy" | "cancelled" | "charts" | "bad_edit" | "bad_distribution" | "bad_catalogue" | "export" | "ipc";
 
 /**
  * An error for the UI: a code and a message for the person.
@@ -276,3 +276,157 @@ key: string,
  * The scenario's name, for the banner.
  */
 name: string, text: string, };
+
+/**
+ * One run of a comparison.
+ */
+export type ComparedRun = { run_id: number, scenario: string, seed: number, paths: number, };
+
+/**
+ * One metric of one plan in both runs.
+ */
+export type DeltaCell = { baseline: number, candidate: number, 
+/**
+ * Candidate minus baseline.
+ */
+delta: number, 
+/**
+ * The 95% interval of `delta`; null with one path.
+ */
+ci95: [number, number] | null, };
+
+/**
+ * A metric across the plans both runs have: one cell per plan of
+ * [`Comparison::plans`].
+ */
+export type DeltaRow = { name: string, label: string, unit: string, better: Better, cells: Array<DeltaCell>, };
+
+/**
+ * What a line of the scenario diff is.
+ */
+export type DiffTag = "same" | "removed" | "added" | "gap";
+
+/**
+ * One line of the scenario diff.
+ */
+export type DiffLine = { tag: DiffTag, 
+/**
+ * The line without its line break (empty for a gap).
+ */
+text: string, 
+/**
+ * 1-based line numbers in the baseline's and the candidate's text.
+ */
+old_line: number | null, new_line: number | null, };
+
+/**
+ * A candidate run against the pinned baseline.
+ */
+export type Comparison = { baseline: ComparedRun, candidate: ComparedRun, 
+/**
+ * `paired`, `independent_seeds` or `independent_paths`.
+ */
+method: string, 
+/**
+ * The method in words, for the reader.
+ */
+method_text: string, 
+/**
+ * Plans both runs have, in the candidate's order.
+ */
+plans: Array<PlanInfo>, rows: Array<DeltaRow>, 
+/**
+ * Plan ids of one run only, not compared.
+ */
+only_baseline: Array<string>, only_candidate: Array<string>, 
+/**
+ * The scenario texts' line diff with three lines of context; empty
+ * when the texts are the same.
+ */
+diff: Array<DiffLine>, 
+/**
+ * Lines added plus lines removed.
+ */
+lines_changed: number, };
+
+/**
+ * What to export: a file of the report, or the raw paths.
+ */
+export type ExportFormat = "pdf" | "html" | "xlsx" | "csv" | "parquet";
+
+/**
+ * An export's progress: stage `step` of `steps` is starting.
+ */
+export type ExportProgress = { step: number, steps: number, 
+/**
+ * What the stage does (`typesetting the PDF`).
+ */
+stage: string, };
+
+/**
+ * A set of prices and the day it starts (USD per million tokens, exact
+ * decimals as the catalogue writes them; null where the model has none).
+ */
+export type PriceRow = { 
+/**
+ * `YYYY-MM-DD`; null for the model's undated first prices.
+ */
+from: string | null, input: string | null, output: string | null, cache_read: string | null, 
+/**
+ * Some price changes above a context length (the base is shown).
+ */
+tiered: boolean, 
+/**
+ * Applies only at some times of day (the simulator does not use it).
+ */
+time_of_day: boolean, };
+
+/**
+ * A catalogue model with its prices.
+ */
+export type ModelPrices = { 
+/**
+ * `provider/model`, as a scenario names it.
+ */
+id: string, provider: string, provider_name: string, name: string | null, deprecated: boolean, 
+/**
+ * The prices in force on the view's day.
+ */
+current: PriceRow | null, 
+/**
+ * Every dated price entry, oldest first.
+ */
+changes: Array<PriceRow>, };
+
+/**
+ * The catalogue in use, for the Prices tab.
+ */
+export type CatalogueView = { 
+/**
+ * `built_in` or `imported`.
+ */
+origin: string, 
+/**
+ * Which catalogue, in words.
+ */
+description: string, 
+/**
+ * The genai-prices file it was made from, and that file's SHA-256.
+ */
+source_file: string, source_sha256: string, 
+/**
+ * The catalogue's own SHA-256, as a scenario's `[catalogue] sha256` pins it.
+ */
+sha256: string, 
+/**
+ * The day `current` prices are for.
+ */
+day: string, 
+/**
+ * Why a stored import was not used, if it was not.
+ */
+problem: string | null, 
+/**
+ * After an import: what it brought and what the simulator ignores.
+ */
+import_summary: string | null, models: Array<ModelPrices>, };

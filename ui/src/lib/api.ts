@@ -3,10 +3,14 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   CatalogueChoice,
+  CatalogueView,
   ChartDto,
+  Comparison,
   DistPreview,
   DistValue,
   Draft,
+  ExportFormat,
+  ExportProgress,
   FieldEdit,
   FormModel,
   InspectRequest,
@@ -63,11 +67,22 @@ export const api = {
   addElement: (text: string, path: string) => call<string>("add_element", { text, path }),
   removeElement: (text: string, path: string) => call<string>("remove_element", { text, path }),
   distributionPreview: (dist: DistValue) => call<DistPreview>("distribution_preview", { dist }),
-  catalogueModels: (day: string) => call<CatalogueChoice[]>("catalogue_models", { day }),
+  catalogueModels: (day: string, text: string) => call<CatalogueChoice[]>("catalogue_models", { day, text }),
   addCatalogueModel: (text: string, model: string, scenario: string | null) =>
     call<string>("add_catalogue_model", { text, model, scenario }),
   saveScenario: (path: string, text: string) => call<string>("save_scenario", { path, text }),
   saveDraft: (draft: Draft) => call<null>("save_draft", { draft }),
   loadDrafts: () => call<Draft[]>("load_drafts"),
   discardDraft: (key: string) => call<null>("discard_draft", { key }),
+  pinRun: (runId: number) => call<null>("pin_run", { runId }),
+  unpinRun: () => call<null>("unpin_run"),
+  compareRuns: (baseline: number, candidate: number) => call<Comparison>("compare_runs", { baseline, candidate }),
+  compareCharts: (baseline: number, candidate: number) => call<ChartDto[]>("compare_charts", { baseline, candidate }),
+  exportRun: (runId: number, format: ExportFormat, path: string, onProgress: (p: ExportProgress) => void) => {
+    const channel = new Channel<ExportProgress>();
+    channel.onmessage = onProgress;
+    return call<string>("export_run", { runId, format, path, onProgress: channel });
+  },
+  priceCatalogue: (day: string) => call<CatalogueView>("price_catalogue", { day }),
+  importCatalogue: (path: string, day: string) => call<CatalogueView>("import_catalogue", { path, day }),
 };

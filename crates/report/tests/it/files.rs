@@ -147,6 +147,7 @@ fn workbook_has_summary_plan_and_assumption_sheets() {
     expected.extend(run.plans.iter().map(|p| p.id.clone()));
     expected.push("Assumptions".into());
     expected.push("Sensitivity".into());
+    expected.push("Scenario".into());
     assert_eq!(book.sheet_names(), expected);
 
     let summary = book.worksheet_range("Summary").unwrap();

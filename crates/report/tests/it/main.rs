@@ -4,6 +4,7 @@
 
 mod backtest;
 mod charts;
+mod embedded;
 mod files;
 mod frames;
 mod study;

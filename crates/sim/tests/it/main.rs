@@ -1,11 +1,13 @@
 //! The sim crate's one integration-test binary (one link instead of one per
 //! file): scenario files that load, the bad-scenario corpus, the
-//! committed JSON Schema and format docs, trace fitting and backtests.
+//! committed JSON Schema and format docs, trace fitting, backtests and the
+//! comparison of two runs.
 
 mod backtest;
 mod bad;
 mod catalogue;
 mod coalescing;
+mod compare;
 mod good;
 mod plans;
 mod run;

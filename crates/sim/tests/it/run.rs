@@ -21,7 +21,7 @@ const Z_999: f64 = 3.290_526_731_491_926;
 /// the provider 0.001 USD (1 USD per million). 20 customers, one agent each,
 /// 5 tasks a day for 30 days: calls per path ~ Poisson(3,000), calls per
 /// customer ~ Poisson(150).
-const POISSON: &str = r#"
+pub(crate) const POISSON: &str = r#"
 version = 1
 name = "Poisson closed form"
 start = 2026-01-05

@@ -51,9 +51,10 @@ fn compare(name: &str, scenario: &Scenario, paths: usize, expect_coalescing: boo
     }
 }
 
-/// A scenario file, with at most 8 customers per segment at the start and
-/// few sign-ups (a debug build runs every plan twice): its plans, demand
-/// shape and events are the file's.
+/// A scenario file, with at most 8 customers per segment at the start, few
+/// sign-ups and at most one task per agent a day (a debug build runs every
+/// plan twice; `tests/good/full.toml` is otherwise 70 million calls a
+/// path): its plans, horizon, demand shape and events are the file's.
 fn load_file(path: &std::path::Path) -> Scenario {
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
@@ -62,6 +63,7 @@ fn load_file(path: &std::path::Path) -> Scenario {
     for segment in &mut scenario.segments {
         segment.customers = segment.customers.min(8);
         segment.new_customers_per_day = segment.new_customers_per_day.min(0.05);
+        segment.tasks.per_agent_per_day = segment.tasks.per_agent_per_day.min(1.0);
     }
     scenario
 }

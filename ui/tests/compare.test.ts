@@ -22,6 +22,10 @@ describe("deltas", () => {
     expect(signed("currency", 1.2)).toBe("+1.20");
     expect(signed("currency", -1234.4)).toBe("-1,234");
     expect(signed("percent", 0)).toBe("0.0%");
+    // A change that rounds to nothing reads as zero, without a sign.
+    expect(signed("count", -0.04)).toBe("0.0");
+    expect(signed("percent", 0.04)).toBe("0.0%");
+    expect(formatDelta("count", cell(-0.01, [-0.1, 0.08]))).toBe("0.0 [-0.1, +0.1]");
     expect(formatDelta("currency", cell(1.2, [0.8, 1.6]))).toBe("+1.20 [+0.80, +1.60]");
     expect(formatDelta("percent", cell(-2, [-3, 0.5]))).toBe("-2.0% [-3.0%, +0.5%]");
     expect(formatDelta("count", cell(3, null))).toBe("+3.0");

@@ -38,6 +38,11 @@ describe("format", () => {
     expect(formatValue("probability", 0.125)).toBe("12.5%");
     expect(formatValue("count", 12000)).toBe("12,000");
     expect(formatValue("days", 3.14)).toBe("3.1");
+    // An interval's end just below zero rounds to zero without a sign.
+    expect(formatValue("count", -0.02)).toBe("0.0");
+    expect(formatValue("currency", -0.001)).toBe("0.00");
+    expect(formatValue("percent", -0.01)).toBe("0.0%");
+    expect(formatValue("count", -0.2)).toBe("-0.2");
     expect(formatCell("currency", 1500, [1400, 1600])).toBe("1,500 [1,400, 1,600]");
     expect(formatCell("currency", 5, null)).toBe("5.00");
   });

@@ -1,12 +1,15 @@
 // The Compare view's logic: how a delta and its interval read, whether the
 // interval says the change is real, and which way is better.
 import type { Better, DeltaCell, DiffLine } from "../bindings/ipc";
-import { formatValue } from "./format";
+import { formatValue, readsAsZero } from "./format";
 
-/** A delta with its sign, in the metric's unit: "+1.20", "-3.4%", "0.00". */
+/**
+ * A delta with its sign, in the metric's unit: "+1.20", "-3.4%", and "0.00"
+ * for anything that rounds to zero (no "+0.0" or "-0.0").
+ */
 export function signed(unit: string, value: number): string {
   const text = formatValue(unit, value);
-  return value > 0 ? `+${text}` : text;
+  return value > 0 && !readsAsZero(text) ? `+${text}` : text;
 }
 
 /** "+1.20 [+0.80, +1.60]", or the delta alone without an interval. */

@@ -7,8 +7,24 @@ export function money(value: number): string {
   return Math.round(value).toLocaleString("en-US");
 }
 
-/** A metric value in its unit (as the Rust DTO names units). */
+/** Whether a formatted number reads as zero ("0.00", "-0.0", "0.0%"). */
+export function readsAsZero(text: string): boolean {
+  return /^-?0(\.0+)?%?$/.test(text);
+}
+
+/**
+ * A metric value in its unit (as the Rust DTO names units). A value that
+ * rounds to zero reads "0.0", never "-0.0".
+ */
 export function formatValue(unit: string, value: number): string {
+  return unsignedZero(formatUnit(unit, value));
+}
+
+function unsignedZero(text: string): string {
+  return readsAsZero(text) ? text.replace(/^-/, "") : text;
+}
+
+function formatUnit(unit: string, value: number): string {
   if (!Number.isFinite(value)) return "–";
   switch (unit) {
     case "currency":

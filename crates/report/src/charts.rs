@@ -671,24 +671,7 @@ fn draw_margin<DB: DrawingBackend>(run: &RunOutput, area: &DrawingArea<DB, Shift
         .map(|c| c[c.len() - 1])
         .fold(f64::NEG_INFINITY, f64::max);
     let (x0, x1) = padded(lo, hi);
-    let mut chart = ChartBuilder::on(&plot)
-        .margin(16)
-        .x_label_area_size(56)
-        .y_label_area_size(80)
-        .build_cartesian_2d(x0..x1, 0f64..1.02f64)
-        .or_message()?;
-    chart
-        .configure_mesh()
-        .x_desc("Gross margin per path (USD)")
-        .y_desc("Share of paths at or below (CDF)")
-        .x_label_formatter(&|v| tick_number(*v, x0, x1))
-        .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
-        .label_style((FAMILY, 14))
-        .axis_desc_style((FAMILY, 15))
-        .light_line_style(RGBColor(235, 235, 235))
-        .bold_line_style(RGBColor(210, 210, 210))
-        .draw()
-        .or_message()?;
+    let mut chart = margin_cdf_axes(&plot, (x0, x1))?;
     for (i, column) in columns.iter().enumerate() {
         let points = cdf_points(column, x0, x1);
         let style = plan_colour(i).stroke_width(3);
@@ -782,24 +765,7 @@ fn draw_overlay<DB: DrawingBackend>(o: &Overlay<'_>, area: &DrawingArea<DB, Shif
         .map(|c| c[c.len() - 1])
         .fold(f64::NEG_INFINITY, f64::max);
     let (x0, x1) = padded(lo, hi);
-    let mut chart = ChartBuilder::on(&plot)
-        .margin(16)
-        .x_label_area_size(56)
-        .y_label_area_size(80)
-        .build_cartesian_2d(x0..x1, 0f64..1.02f64)
-        .or_message()?;
-    chart
-        .configure_mesh()
-        .x_desc("Gross margin per path (USD)")
-        .y_desc("Share of paths at or below (CDF)")
-        .x_label_formatter(&|v| tick_number(*v, x0, x1))
-        .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
-        .label_style((FAMILY, 14))
-        .axis_desc_style((FAMILY, 15))
-        .light_line_style(RGBColor(235, 235, 235))
-        .bold_line_style(RGBColor(210, 210, 210))
-        .draw()
-        .or_message()?;
+    let mut chart = margin_cdf_axes(&plot, (x0, x1))?;
     // Baselines first, so each candidate's solid line lies on top.
     for (i, (baseline, _)) in columns.iter().enumerate() {
         let (on, off) = BASELINE_DASH;
@@ -1036,6 +1002,33 @@ fn draw_bars<DB: DrawingBackend>(run: &RunOutput, area: &DrawingArea<DB, Shift>)
         }
     }
     Ok(())
+}
+
+/// The axes of a gross-margin CDF from `x.0` to `x.1`: the margin
+/// distribution and the baseline-against-candidate overlay share them.
+fn margin_cdf_axes<'a, DB: DrawingBackend>(
+    plot: &'a DrawingArea<DB, Shift>,
+    (x0, x1): (f64, f64),
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, String> {
+    let mut chart = ChartBuilder::on(plot)
+        .margin(16)
+        .x_label_area_size(56)
+        .y_label_area_size(80)
+        .build_cartesian_2d(x0..x1, 0f64..1.02f64)
+        .or_message()?;
+    chart
+        .configure_mesh()
+        .x_desc("Gross margin per path (USD)")
+        .y_desc("Share of paths at or below (CDF)")
+        .x_label_formatter(&|v| tick_number(*v, x0, x1))
+        .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
+        .label_style((FAMILY, 14))
+        .axis_desc_style((FAMILY, 15))
+        .light_line_style(RGBColor(235, 235, 235))
+        .bold_line_style(RGBColor(210, 210, 210))
+        .draw()
+        .or_message()?;
+    Ok(chart)
 }
 
 /// One panel of a bar chart with a bar per plan: `caption` on top, no x

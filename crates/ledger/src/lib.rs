@@ -42,4 +42,4 @@ pub use grant::{Actor, Feature, Grant, GrantKind, GrantSpec, GrantStatus, Rollov
 pub use journal::{Entry, EntryKind, GrantIndex, RejectReason, ReversalTarget, UsageId};
 pub use money::{Amount, Currency, format_decimal};
 pub use time::{Period, Time};
-pub use wallet::{CertainRun, Drawdown, Outcome, Totals, Usage, Wallet};
+pub use wallet::{CertainRun, Drawdown, Outcome, RunTo, Totals, Usage, Wallet};

@@ -16,6 +16,7 @@ impl Amount {
     pub const ZERO: Amount = Amount(Decimal::ZERO);
 
     /// `None` when `value` is negative.
+    #[inline]
     pub fn new(value: Decimal) -> Option<Amount> {
         (value >= Decimal::ZERO).then_some(Amount(value))
     }

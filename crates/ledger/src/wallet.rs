@@ -60,10 +60,43 @@ pub struct Drawdown {
 /// Usage the wallet can take with a certain outcome ([`Wallet::certain_run`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CertainRun {
-    /// Usage summing to less than this stays certain.
-    pub credit: Decimal,
+    /// Usage summing to less than this stays certain; `None`: any amount
+    /// does (invoiced usage changes no balance).
+    pub credit: Option<Decimal>,
     /// The next time-driven change; usage must come before it.
     pub until: Time,
+    /// Where every event of the run goes.
+    pub to: RunTo,
+}
+
+/// Where the events of a certain run go, each whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunTo {
+    /// The next grant to draw, which they do not empty.
+    Grant,
+    /// Overdraft debt, within its limit (no grant can pay).
+    Overdraft,
+    /// The invoice (no grant can pay).
+    Invoice,
+}
+
+impl CertainRun {
+    /// Whether usage summing to `amount` stays inside the run.
+    #[inline]
+    pub fn admits(&self, amount: Decimal) -> bool {
+        self.credit.is_none_or(|credit| amount < credit)
+    }
+
+    /// What metering `amount` in this run gives.
+    pub fn drawdown(&self, amount: Decimal) -> Drawdown {
+        let mut drawdown = Drawdown::default();
+        match self.to {
+            RunTo::Grant => drawdown.from_grants = amount,
+            RunTo::Overdraft => drawdown.overdraft = amount,
+            RunTo::Invoice => drawdown.invoiced = amount,
+        }
+        drawdown
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -330,19 +363,25 @@ impl Wallet {
     }
 
     /// How much usage the wallet can take before anything but its balances
-    /// would change: `None` unless the wallet keeps no journal, has no actor
-    /// budgets, every grant that can pay is unscoped and one can pay.
+    /// and totals would change: `None` unless the wallet keeps no journal,
+    /// has no actor budgets, every grant that can pay is unscoped, and
+    /// either a grant can pay or the exhaustion rule takes usage (overdraft
+    /// with headroom left, invoice).
     ///
     /// Usage events in the wallet's currency, at times from the clock up to
     /// (not including) [`CertainRun::until`], whose amounts sum to less than
-    /// [`CertainRun::credit`], are each accepted and drawn whole from the
-    /// next grant to draw, which they do not empty; none crosses an alert
+    /// [`CertainRun::credit`], are each accepted and go whole where
+    /// [`CertainRun::to`] says: drawn from the next grant to draw, which
+    /// they do not empty, or (when no grant can pay) added to overdraft debt
+    /// that stays within its limit, or invoiced. None crosses an alert
     /// threshold, falls below the top-up trigger or meets a time-driven
     /// change (expiry, activation, refill). Metering them one by one
     /// therefore leaves the wallet exactly as metering their sum once does
-    /// ([`Wallet::usage_certain`]), down to the scale of every decimal
-    /// (a sum's scale is its largest part's, and every part is drawn from
-    /// one grant): a caller whose events are certain can meter them as one.
+    /// ([`Wallet::usage_certain`]), down to the scale of every decimal (a
+    /// sum's scale is its largest part's, and every part goes to one place):
+    /// a caller whose events are certain can meter them as one. Metered
+    /// after the fact ([`Wallet::usage_after_the_fact`]) at one instant, they
+    /// leave it the same way too: accepted usage is metered alike.
     pub fn certain_run(&self) -> Option<CertainRun> {
         if self.config.keep_journal || !self.budgets.is_empty() {
             return None;
@@ -354,9 +393,6 @@ impl Wallet {
         {
             return None;
         }
-        // Stay inside the next grant to draw: every event is then drawn
-        // from it alone.
-        let next = self.grants[self.draw_list.last()?.get()].balance;
         let available = self.available();
         // Stay at or above every threshold the balance is at or above now.
         let mut floor: Option<Decimal> = None;
@@ -374,20 +410,35 @@ impl Wallet {
             }
             floor = Some(floor.map_or(below, |f| f.max(below)));
         }
-        let credit = floor.map_or(next, |f| next.min(available - f));
         let until = self
             .due
             .peek()
             .map_or(Time::from_millis(i64::MAX), |Reverse((t, _, _))| *t);
-        Some(CertainRun { credit, until })
+        let above_floor = |room: Decimal| Some(floor.map_or(room, |f| room.min(available - f)));
+        let (credit, to) = match self.draw_list.last() {
+            // Stay inside the next grant to draw: every event is then drawn
+            // from it alone.
+            Some(next) => (above_floor(self.grants[next.get()].balance), RunTo::Grant),
+            // Nothing can pay: every event goes whole to the exhaustion rule.
+            None => match self.config.exhaustion {
+                Exhaustion::Block => return None,
+                // Debt may reach its limit; the balance falls with it.
+                Exhaustion::Overdraft { limit } => {
+                    (above_floor(limit.get() - self.debt), RunTo::Overdraft)
+                }
+                // Invoicing leaves the balance where it is.
+                Exhaustion::Invoice => (None, RunTo::Invoice),
+            },
+        };
+        Some(CertainRun { credit, until, to })
     }
 
     /// Meters `events` usage events in the wallet's currency that
     /// [`Wallet::certain_run`] found certain, as one event of their summed
-    /// `amount` at the time of the last: the same balances, totals and
-    /// checks as metering each, with `events` counted as accepted.
-    /// Refuses ([`OpError::NotCertain`]) an amount or time outside the
-    /// wallet's certain run.
+    /// `amount` at `at` (the last event's time): the wallet ends as metering
+    /// them one by one leaves it, and its count of accepted usage grows by
+    /// `events`. [`OpError::NotCertain`] if the run does not admit `amount`
+    /// at `at`; nothing changes then.
     pub fn usage_certain(
         &mut self,
         amount: Decimal,
@@ -400,8 +451,7 @@ impl Wallet {
             return Err(OpError::TimeWentBackwards { at, clock });
         }
         let run = self.certain_run();
-        if !run.is_some_and(|run| amount >= Decimal::ZERO && amount < run.credit && at < run.until)
-        {
+        if !run.is_some_and(|run| amount >= Decimal::ZERO && run.admits(amount) && at < run.until) {
             return Err(OpError::NotCertain { amount, at });
         }
         let usage = Usage::new(
@@ -411,7 +461,7 @@ impl Wallet {
         );
         match self.usage(&usage, at)? {
             Outcome::Accepted(drawdown) => {
-                debug_assert_eq!(drawdown.from_grants, amount);
+                debug_assert!(run.is_some_and(|run| drawdown == run.drawdown(amount)));
                 self.totals.usage_accepted += u64::from(events.max(1)) - 1;
                 Ok(drawdown)
             }

@@ -1062,13 +1062,17 @@ struct Pending {
     amount: Decimal,
     events: u32,
     at: ledger::Time,
-    credit: Decimal,
-    until: ledger::Time,
+    run: ledger::CertainRun,
 }
 
 /// Batches of two or more events metered, over all cases: the property
 /// says nothing if none forms.
 static BATCHES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Events metered in certain runs, by where the run went ([`ledger::RunTo`]
+/// as an index): each kind must occur.
+static RUNS_TO: [std::sync::atomic::AtomicU64; 3] =
+    [const { std::sync::atomic::AtomicU64::new(0) }; 3];
 
 fn flush(wallet: &mut Wallet, pending: &mut Option<Pending>) -> Result<(), TestCaseError> {
     if let Some(p) = pending.take() {
@@ -1114,7 +1118,7 @@ fn check_coalescing(case: &Case) -> Result<(), TestCaseError> {
                 actor: actor.map(Actor),
             };
             let outcome = one.usage(&usage, at).unwrap();
-            let fits = |p: &Pending| at < p.until && p.amount + amount < p.credit;
+            let fits = |p: &Pending| at < p.run.until && p.run.admits(p.amount + amount);
             if !pending.as_ref().is_some_and(fits) {
                 flush(&mut batched, &mut pending)?;
                 if let Some(run) = batched.certain_run() {
@@ -1122,8 +1126,7 @@ fn check_coalescing(case: &Case) -> Result<(), TestCaseError> {
                         amount: Decimal::ZERO,
                         events: 0,
                         at,
-                        credit: run.credit,
-                        until: run.until,
+                        run,
                     };
                     if fits(&candidate) {
                         pending = Some(candidate);
@@ -1133,13 +1136,11 @@ fn check_coalescing(case: &Case) -> Result<(), TestCaseError> {
             if let Some(p) = &mut pending {
                 prop_assert_eq!(
                     outcome,
-                    Outcome::Accepted(ledger::Drawdown {
-                        from_grants: *amount,
-                        ..ledger::Drawdown::default()
-                    }),
+                    Outcome::Accepted(p.run.drawdown(*amount)),
                     "{}: certain usage metered alone",
                     label
                 );
+                RUNS_TO[p.run.to as usize].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 p.amount = if p.events == 0 {
                     *amount
                 } else {
@@ -1289,4 +1290,12 @@ fn metering_certain_usage_as_one_event_changes_nothing() {
     });
     let batches = BATCHES.load(std::sync::atomic::Ordering::Relaxed);
     assert!(batches >= 100, "only {batches} batches formed");
+    let runs: Vec<u64> = RUNS_TO
+        .iter()
+        .map(|n| n.load(std::sync::atomic::Ordering::Relaxed))
+        .collect();
+    assert!(
+        runs.iter().all(|&n| n >= 20),
+        "certain events to a grant, overdraft and invoice: {runs:?}"
+    );
 }

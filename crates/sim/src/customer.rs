@@ -17,7 +17,9 @@
 //! the balance). Prepaid packs paid up front keep it at the promotional
 //! usage; post-pay carries a period plus payment terms.
 
-use ledger::{Actor, Amount, Feature, Outcome, RejectReason, Time, Usage, UsageId, Wallet};
+use ledger::{
+    Actor, Amount, CertainRun, Feature, Outcome, RejectReason, RunTo, Time, Usage, UsageId, Wallet,
+};
 use rand::RngExt;
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -98,22 +100,42 @@ impl PlanTotals {
 }
 
 /// A call's price, the same under every plan (plans share the price
-/// table): the credits it burns and what the provider charges for it.
-/// A path prices each call once and meters it under every plan.
+/// table): the credits it burns and what the provider charges for it, and
+/// the customer's calls summed through it. A path prices each call once
+/// and meters it under every plan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Priced {
+    pub credits: Decimal,
+    pub provider_cost: Decimal,
+    /// The customer's calls up to and including this one, summed: what a
+    /// plan that served them all would have spent. A plan reads what it
+    /// spent off this, less what it did not serve, rather than adding up
+    /// every call it serves (most plans serve most calls).
+    pub through: Spent,
+}
+
+/// Credits consumed and what the provider charged for them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Spent {
     pub credits: Decimal,
     pub provider_cost: Decimal,
 }
 
 impl Priced {
-    pub fn of(prices: &PriceTable, call: &Call) -> Priced {
+    /// The price of `call`, made after calls that summed to `before`.
+    pub fn of(prices: &PriceTable, call: &Call, before: Spent) -> Priced {
         let (model, day) = (usize::from(call.model), usize::from(call.day));
+        let credits = prices.customer(model, day).cost(call.tokens);
+        let provider_cost = prices
+            .provider_for(model, day, call.tokens)
+            .cost(call.tokens);
         Priced {
-            credits: prices.customer(model, day).cost(call.tokens),
-            provider_cost: prices
-                .provider_for(model, day, call.tokens)
-                .cost(call.tokens),
+            credits,
+            provider_cost,
+            through: Spent {
+                credits: before.credits + credits,
+                provider_cost: before.provider_cost + provider_cost,
+            },
         }
     }
 }
@@ -121,7 +143,12 @@ impl Priced {
 /// Prices every call of a demand, in order, into `out` (cleared first).
 pub fn price_calls(prices: &PriceTable, calls: &[Call], out: &mut Vec<Priced>) {
     out.clear();
-    out.extend(calls.iter().map(|call| Priced::of(prices, call)));
+    let mut before = Spent::default();
+    out.extend(calls.iter().map(|call| {
+        let price = Priced::of(prices, call, before);
+        before = price.through;
+        price
+    }));
 }
 
 /// What every customer on a path shares.
@@ -208,7 +235,11 @@ pub struct Account<'a> {
     wallet: Wallet,
     joined: i64,
     next_usage: u64,
-    provider_cost: Decimal,
+    /// The customer's calls summed through the last one metered
+    /// ([`Priced::through`]), and those of them not served: what was spent
+    /// is the difference ([`Account::spent`]).
+    seen: Spent,
+    unserved: Spent,
     cash: Decimal,
     bad_debt: Decimal,
     receivables: Vec<Receivable>,
@@ -216,8 +247,7 @@ pub struct Account<'a> {
     unpaid_grants: Vec<usize>,
     /// Invoiced credits whose invoice was paid.
     invoiced_collected: Decimal,
-    /// Credits of every call served, and those spent past the balance.
-    credits_consumed: Decimal,
+    /// Credits spent past the balance.
     credits_uncollected: Decimal,
     /// Per actor, the budget window in which metering found its budget spent
     /// (the kill switch of lagging enforcement).
@@ -249,6 +279,12 @@ pub struct Account<'a> {
     /// `per_call` usage accepted while its outcome was certain and not yet
     /// metered (see [`Pending`]); `None` when coalescing is off.
     pending: Option<Pending>,
+    /// Whether certain usage is coalesced ([`set_coalescing`] when the
+    /// account opened: one account never switches halfway).
+    coalesce: bool,
+    /// Usage events metered in batches of two or more, by where their
+    /// certain run went ([`RunTo`] as an index).
+    coalesced: [u64; 3],
 }
 
 /// Per-call usage whose outcome the wallet found certain
@@ -264,19 +300,18 @@ struct Pending {
     events: u32,
     /// The last waiting call's time.
     at: i64,
-    /// What the wallet's certain run allows, from its start: credits the
-    /// sum must stay below, and the time calls must come before.
-    credit: Decimal,
-    until: i64,
+    /// What the wallet's certain run allows, from its start.
+    run: CertainRun,
 }
 
-/// Whether `per_call` accounts coalesce certain usage (on unless a test
-/// turns it off to compare; see [`set_coalescing`]).
+/// Whether accounts coalesce certain usage (on unless a test turns it off
+/// to compare; see [`set_coalescing`]).
 static COALESCE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
 
-/// Turns coalescing of certain `per_call` usage on or off for the whole
-/// process; the results are the same either way. For the test that proves
-/// it, and for measuring what it saves.
+/// Turns coalescing of certain usage (`per_call` calls, and window ends)
+/// on or off for accounts opened from now on, in the whole process; the
+/// results are the same either way. For the test that proves it, and for
+/// measuring what it saves.
 #[doc(hidden)]
 pub fn set_coalescing(on: bool) {
     COALESCE.store(on, std::sync::atomic::Ordering::Relaxed);
@@ -323,13 +358,13 @@ impl<'a> Account<'a> {
             wallet,
             joined: demand.joined_at,
             next_usage: 0,
-            provider_cost: Decimal::ZERO,
+            seen: Spent::default(),
+            unserved: Spent::default(),
             cash: Decimal::ZERO,
             bad_debt: Decimal::ZERO,
             receivables: Vec::new(),
             unpaid_grants: Vec::new(),
             invoiced_collected: Decimal::ZERO,
-            credits_consumed: Decimal::ZERO,
             credits_uncollected: Decimal::ZERO,
             actors_stopped: vec![None; usize::from(demand.actors())],
             invoiced_billed: Decimal::ZERO,
@@ -355,6 +390,8 @@ impl<'a> Account<'a> {
             overshoot: Decimal::ZERO,
             calls_served: 0,
             pending: None,
+            coalesce: COALESCE.load(std::sync::atomic::Ordering::Relaxed),
+            coalesced: [0; 3],
         };
         account.next_period_at = account.period_start(1);
         account.sign_up();
@@ -392,11 +429,13 @@ impl<'a> Account<'a> {
     /// Meters one call (calls in time order); `aborted[call.task]` says
     /// whether its task was already stopped, and is set when it is stopped.
     pub fn call(&mut self, call: &Call, aborted: &mut [bool], totals: &mut PlanTotals) {
-        let price = Priced::of(self.ctx.prices, call);
+        let price = Priced::of(self.ctx.prices, call, self.seen);
         self.call_priced(call, price, aborted, totals);
     }
 
-    /// As [`Account::call`], with the call's price worked out already.
+    /// As [`Account::call`], with the call's price worked out already
+    /// ([`price_calls`]: its `through` sums the calls given to this account
+    /// so far and this one).
     pub fn call_priced(
         &mut self,
         call: &Call,
@@ -408,25 +447,29 @@ impl<'a> Account<'a> {
         if self.churned {
             return;
         }
+        self.seen = price.through;
         let credits = price.credits;
         if aborted[call.task as usize] {
-            self.lose(call, credits);
+            self.lose(call, price);
             return;
         }
-        let usage = Usage {
-            id: UsageId(self.next_usage),
+        let id = UsageId(self.next_usage);
+        self.next_usage += 1;
+        // Built only where the wallet sees the call on its own.
+        let usage = || Usage {
+            id,
             amount: Amount::new(credits).expect("prices are not negative"),
             currency: self.plan.currency,
             feature: Some(Feature(u32::from(call.model))),
             actor: Some(Actor(u32::from(call.actor))),
         };
-        self.next_usage += 1;
         match self.plan.enforcement {
             Enforcement::PerCall => {
                 if self.coalesce(call.at, credits) {
-                    self.serve(call, price);
+                    self.serve(call);
                     return;
                 }
+                let usage = usage();
                 match self
                     .wallet
                     .usage(&usage, time(call.at))
@@ -434,35 +477,37 @@ impl<'a> Account<'a> {
                 {
                     Outcome::Accepted(drawdown) => {
                         self.note_uncovered(drawdown.from_grants < credits, call.at);
-                        self.serve(call, price);
+                        self.serve(call);
                     }
-                    Outcome::Rejected(reason) => self.reject(call, credits, reason, aborted),
+                    Outcome::Rejected(reason) => self.reject(call, price, reason, aborted),
                 }
             }
             Enforcement::TaskStart => {
                 if call.first
                     && let Some(reason) = self.authorise(call)
                 {
-                    self.reject(call, credits, reason, aborted);
+                    self.reject(call, price, reason, aborted);
                     return;
                 }
+                let usage = usage();
                 self.meter_late(&usage, call.at);
-                self.serve(call, price);
+                self.serve(call);
             }
             Enforcement::Windowed { window_ms } => {
+                let usage = usage();
                 self.reopen_gate(call.at);
                 if self.gate_closed {
-                    self.reject(call, credits, RejectReason::InsufficientCredit, aborted);
+                    self.reject(call, price, RejectReason::InsufficientCredit, aborted);
                     return;
                 }
                 if self.actor_stopped(call) {
-                    self.reject(call, credits, RejectReason::ActorBudgetSpent, aborted);
+                    self.reject(call, price, RejectReason::ActorBudgetSpent, aborted);
                     return;
                 }
                 let end = self
                     .window
                     .as_ref()
-                    .map_or_else(|| window_end(self.ctx.start, call.at, window_ms), |w| w.end);
+                    .map_or_else(|| window_end(self.ctx, call.at, window_ms), |w| w.end);
                 self.window
                     .get_or_insert_with(|| Window {
                         end,
@@ -470,7 +515,7 @@ impl<'a> Account<'a> {
                     })
                     .usage
                     .push(usage);
-                self.serve(call, price);
+                self.serve(call);
             }
         }
     }
@@ -480,14 +525,17 @@ impl<'a> Account<'a> {
     /// pending first, and starting a new run, if not); `false` if the call
     /// must be metered on its own.
     fn coalesce(&mut self, at: i64, credits: Decimal) -> bool {
-        if !COALESCE.load(std::sync::atomic::Ordering::Relaxed) {
+        if !self.coalesce {
             return false;
         }
         if let Some(p) = &mut self.pending {
-            if at < p.until && p.events < u32::MAX && p.amount + credits < p.credit {
-                p.amount += credits;
+            let sum = p.amount + credits;
+            if at < p.run.until.millis() && p.events < u32::MAX && p.run.admits(sum) {
+                p.amount = sum;
                 p.events += 1;
                 p.at = at;
+                let uncovered = p.run.to != RunTo::Grant;
+                self.note_uncovered(uncovered && !credits.is_zero(), at);
                 return true;
             }
             self.flush_pending();
@@ -495,24 +543,35 @@ impl<'a> Account<'a> {
         let Some(run) = self.wallet.certain_run() else {
             return false;
         };
-        if at < run.until.millis() && credits < run.credit {
+        if at < run.until.millis() && run.admits(credits) {
             self.pending = Some(Pending {
                 amount: credits,
                 events: 1,
                 at,
-                credit: run.credit,
-                until: run.until.millis(),
+                run,
             });
+            self.note_uncovered(run.to != RunTo::Grant && !credits.is_zero(), at);
             return true;
         }
         false
+    }
+
+    fn count_coalesced(&mut self, to: RunTo, events: u64) {
+        COALESCED.fetch_add(events, std::sync::atomic::Ordering::Relaxed);
+        self.coalesced[to as usize] += events;
+    }
+
+    /// Usage events this account has metered in batches of two or more
+    /// whose certain run went `to`, so far: where coalescing happens.
+    pub fn coalesced_events(&self, to: RunTo) -> u64 {
+        self.coalesced[to as usize]
     }
 
     /// Meters the pending certain usage, if any.
     fn flush_pending(&mut self) {
         if let Some(p) = self.pending.take() {
             if p.events > 1 {
-                COALESCED.fetch_add(u64::from(p.events), std::sync::atomic::Ordering::Relaxed);
+                self.count_coalesced(p.run.to, u64::from(p.events));
             }
             self.wallet
                 .usage_certain(p.amount, p.events, time(p.at))
@@ -534,10 +593,9 @@ impl<'a> Account<'a> {
         self.actors_stopped[actor].is_some()
     }
 
-    /// A call served: the provider is paid for it whatever the wallet says.
-    fn serve(&mut self, call: &Call, price: Priced) {
-        self.provider_cost += price.provider_cost;
-        self.credits_consumed += price.credits;
+    /// A call served: the provider is paid for it whatever the wallet says
+    /// (its price is in [`Account::seen`] already).
+    fn serve(&mut self, call: &Call) {
         self.calls_served += 1;
         if let Some(since) = self.blocked_since.filter(|_| !call.leak) {
             self.interrupted_ms += call.at - since;
@@ -545,25 +603,29 @@ impl<'a> Account<'a> {
         }
     }
 
-    /// A call not served because its task was stopped earlier.
-    fn lose(&mut self, call: &Call, credits: Decimal) {
+    /// A call not served because its task was stopped.
+    fn lose(&mut self, call: &Call, price: Priced) {
+        self.unserved.credits += price.credits;
+        self.unserved.provider_cost += price.provider_cost;
         if !call.leak {
-            self.blocked_value += credits * self.plan.price_per_credit;
+            self.blocked_value += price.credits * self.plan.price_per_credit;
         }
     }
 
-    fn reject(
-        &mut self,
-        call: &Call,
-        credits: Decimal,
-        reason: RejectReason,
-        aborted: &mut [bool],
-    ) {
+    /// Credits consumed and provider cost of the calls served so far.
+    fn spent(&self) -> Spent {
+        Spent {
+            credits: self.seen.credits - self.unserved.credits,
+            provider_cost: self.seen.provider_cost - self.unserved.provider_cost,
+        }
+    }
+
+    fn reject(&mut self, call: &Call, price: Priced, reason: RejectReason, aborted: &mut [bool]) {
         aborted[call.task as usize] = true;
         if !call.leak {
             self.blocked_events += 1;
         }
-        self.lose(call, credits);
+        self.lose(call, price);
         if matches!(
             reason,
             RejectReason::InsufficientCredit | RejectReason::ExceedsOverdraftLimit
@@ -600,8 +662,12 @@ impl<'a> Account<'a> {
             .usage_after_the_fact(usage, time(at))
             .expect("metered in time order");
         self.note_uncovered(drawdown.from_grants < usage.amount.get(), at);
-        self.overshoot += drawdown.uncollected * self.plan.price_per_credit;
-        self.credits_uncollected += drawdown.uncollected;
+        // Only what is there: a zero's scale would otherwise depend on
+        // whether usage was metered call by call or in certain runs.
+        if !drawdown.uncollected.is_zero() {
+            self.overshoot += drawdown.uncollected * self.plan.price_per_credit;
+            self.credits_uncollected += drawdown.uncollected;
+        }
         if let Some(actor) = usage.actor
             && self
                 .wallet
@@ -639,12 +705,21 @@ impl<'a> Account<'a> {
         }
     }
 
+    /// Meters a window's usage at its end, in order: runs of it whose
+    /// outcome is certain as one event each, the rest call by call.
     fn flush_window(&mut self) {
         let Some(window) = self.window.take() else {
             return;
         };
-        for usage in &window.usage {
-            self.meter_late(usage, window.end);
+        let mut rest = &window.usage[..];
+        while let Some((first, more)) = rest.split_first() {
+            let events = self.meter_certain_prefix(rest, window.end);
+            if events == 0 {
+                self.meter_late(first, window.end);
+                rest = more;
+            } else {
+                rest = &rest[events..];
+            }
         }
         if self.out_of_credit() && !self.gate_closed {
             self.gate_closed = true;
@@ -654,6 +729,48 @@ impl<'a> Account<'a> {
                 self.react_to_block(window.end);
             }
         }
+    }
+
+    /// Meters the longest prefix of `usage` (two events or more) whose
+    /// outcome is certain at `at` as one event, as metering each after the
+    /// fact would ([`ledger::Wallet::certain_run`]); how many it metered.
+    fn meter_certain_prefix(&mut self, usage: &[Usage], at: i64) -> usize {
+        if usage.len() < 2 || !self.coalesce {
+            return 0;
+        }
+        self.wallet
+            .advance_to(time(at))
+            .expect("metered in time order");
+        let Some(run) = self
+            .wallet
+            .certain_run()
+            .filter(|run| at < run.until.millis())
+        else {
+            return 0;
+        };
+        let mut amount = Decimal::ZERO;
+        let mut events = 0;
+        for u in usage {
+            let sum = if events == 0 {
+                u.amount.get()
+            } else {
+                amount + u.amount.get()
+            };
+            if u.currency != self.plan.currency || events == u32::MAX as usize || !run.admits(sum) {
+                break;
+            }
+            amount = sum;
+            events += 1;
+        }
+        if events < 2 {
+            return 0;
+        }
+        self.count_coalesced(run.to, events as u64);
+        self.wallet
+            .usage_certain(amount, events as u32, time(at))
+            .expect("the wallet found this usage certain");
+        self.note_uncovered(run.to != RunTo::Grant && !amount.is_zero(), at);
+        events
     }
 
     // ---- reactions and payments ------------------------------------------
@@ -804,7 +921,22 @@ impl<'a> Account<'a> {
 
     /// Handles everything scheduled up to `t`, in time order: window ends,
     /// reaction top-ups, billing periods, payments due and day ends.
+    #[inline]
     fn advance(&mut self, t: i64, totals: &mut PlanTotals) {
+        // Most calls come before anything is due: a few comparisons.
+        let day = self.ctx.start + (self.next_day as i64 + 1) * MS_PER_DAY;
+        if t < day
+            && t < self.next_period_at
+            && self.window.as_ref().is_none_or(|w| t < w.end)
+            && self.pending_topup.is_none_or(|at| t < at)
+        {
+            return;
+        }
+        self.advance_due(t, totals);
+    }
+
+    #[inline(never)]
+    fn advance_due(&mut self, t: i64, totals: &mut PlanTotals) {
         loop {
             let window = self.window.as_ref().map_or(i64::MAX, |w| w.end);
             let topup = self.pending_topup.unwrap_or(i64::MAX);
@@ -877,12 +1009,14 @@ impl<'a> Account<'a> {
         totals.daily_available[day] += f64::try_from(self.wallet.available()).unwrap_or(0.0);
         totals.daily_exposure[day] += f64::try_from(self.exposure()).unwrap_or(0.0);
         totals.daily_revenue[day] += f64::try_from(revenue).unwrap_or(0.0);
-        totals.daily_provider_cost[day] += f64::try_from(self.provider_cost).unwrap_or(0.0);
+        let provider_cost = self.spent().provider_cost;
+        totals.daily_provider_cost[day] += f64::try_from(provider_cost).unwrap_or(0.0);
     }
 
     /// Provider cost of the usage not yet paid for (see the module docs).
     fn exposure(&self) -> Decimal {
-        if self.credits_consumed.is_zero() {
+        let spent = self.spent();
+        if spent.credits.is_zero() {
             return Decimal::ZERO;
         }
         let mut unpaid = self.wallet.overdraft() + self.credits_uncollected;
@@ -892,8 +1026,8 @@ impl<'a> Account<'a> {
                 unpaid += grant.drawn();
             }
         }
-        let share = (unpaid / self.credits_consumed).min(Decimal::ONE);
-        self.provider_cost * share
+        let share = (unpaid / spent.credits).min(Decimal::ONE);
+        spent.provider_cost * share
     }
 
     /// Revenue recognised so far and the breakage part of it.
@@ -936,7 +1070,7 @@ impl<'a> Account<'a> {
         totals.customers += 1;
         totals.revenue += revenue;
         totals.breakage += breakage;
-        totals.provider_cost += self.provider_cost;
+        totals.provider_cost += self.spent().provider_cost;
         totals.cash_collected += self.cash;
         // Billed and not yet due, plus usage accrued since the last invoice.
         let unbilled = (self.wallet.invoiced() - self.invoiced_billed) * self.plan.overage_price;
@@ -965,7 +1099,8 @@ impl<'a> Account<'a> {
 }
 
 /// The end of the aggregation window containing `at`, windows counted from
-/// the horizon's start.
-fn window_end(start: i64, at: i64, window_ms: i64) -> i64 {
-    start + ((at - start) / window_ms + 1) * window_ms
+/// the horizon's start; the horizon's end cuts the last window short (its
+/// usage is metered when the horizon ends, not after).
+fn window_end(ctx: &Context<'_>, at: i64, window_ms: i64) -> i64 {
+    (ctx.start + ((at - ctx.start) / window_ms + 1) * window_ms).min(ctx.end)
 }

@@ -1,7 +1,9 @@
-//! Coalescing certain `per_call` usage into one ledger event
-//! (`customer.rs`, `Pending`) changes no number: every shipped scenario, the
-//! test scenarios, the CLI fixture and random small scenarios give
-//! byte-identical JSON with coalescing off and on.
+//! Coalescing certain usage into one ledger event (`customer.rs`:
+//! `per_call` calls in `Pending`, a window's calls at its end) changes no
+//! number: every shipped scenario, the test scenarios, the CLI fixture and
+//! random small scenarios give byte-identical JSON with coalescing off and
+//! on. And it happens where it should: runs drawn from a grant, into
+//! overdraft and onto the invoice, call by call and at window ends.
 //!
 //! Coalescing is switched for the whole process (`sim::customer::set_coalescing`);
 //! the tests here that switch it hold one lock, and every other test in the
@@ -9,7 +11,10 @@
 
 use std::sync::Mutex;
 
-use sim::customer::{coalesced_events, set_coalescing};
+use ledger::RunTo;
+use sim::customer::{Account, Context, PlanTotals, coalesced_events, set_coalescing};
+use sim::demand::{Demand, DemandContext};
+use sim::path::Model;
 use sim::run::RunOptions;
 use sim::scenario::Scenario;
 
@@ -123,7 +128,20 @@ impl Dice {
     }
 }
 
-/// A random per-call prepaid plan: pack and welcome sizes, expiries,
+/// How a random plan enforces: per call mostly, else metered in windows of
+/// 1 to 30 minutes.
+fn random_enforcement(dice: &mut Dice) -> String {
+    if dice.chance(65) {
+        "{ mode = \"per_call\" }".to_owned()
+    } else {
+        format!(
+            "{{ mode = \"windowed\", window_minutes = {} }}",
+            dice.int(1, 30)
+        )
+    }
+}
+
+/// A random prepaid plan: enforcement, pack and welcome sizes, expiries,
 /// exhaustion rule, alerts and automatic top-up drawn from `dice`.
 fn random_prepaid_plan(dice: &mut Dice, id: usize) -> String {
     let exhaustion = if dice.chance(50) {
@@ -131,9 +149,10 @@ fn random_prepaid_plan(dice: &mut Dice, id: usize) -> String {
     } else {
         format!("{{ rule = \"overdraft\", limit = {} }}", dice.int(0, 3000))
     };
+    let enforcement = random_enforcement(dice);
     let mut plan = format!(
         "[[plans]]\nid = \"p{id}\"\nbilling = \"prepaid\"\nprice_per_credit = \"0.01\"\n\
-         initial_pack = \"starter\"\nenforcement = {{ mode = \"per_call\" }}\nexhaustion = {exhaustion}\n"
+         initial_pack = \"starter\"\nenforcement = {enforcement}\nexhaustion = {exhaustion}\n"
     );
     if dice.chance(70) {
         let percents: Vec<String> = (0..dice.int(1, 3))
@@ -200,6 +219,16 @@ fn random_scenario(dice: &mut Dice) -> String {
             dice.int(100, 20_000)
         );
     }
+    if dice.chance(50) {
+        text += &format!(
+            "[[plans]]\nid = \"postpaid\"\nbilling = \"postpaid\"\nprice_per_credit = \"0.01\"\n\
+             billing_period = \"1M\"\nenforcement = {}\n\
+             [[plans.grants]]\nid = \"welcome\"\ncredits = {}\nexpires_after = \"{}d\"\n",
+            random_enforcement(dice),
+            dice.int(0, 3000),
+            dice.int(1, 30)
+        );
+    }
     text
 }
 
@@ -222,4 +251,87 @@ fn random_scenarios_give_the_same_json_with_coalescing_off_and_on() {
             false,
         );
     }
+}
+
+/// The default scenario's plans, each over the first 20 customers of each
+/// segment on path 0: events metered in batches, per plan, by where the
+/// batch went.
+fn coalesced_by_plan() -> Vec<(String, [u64; 3])> {
+    let file = crate::scenarios::scenarios_dir().join("default-agentic-saas.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let scenario = crate::scenarios::load_ready(&text, "default-agentic-saas.toml").unwrap();
+    let model = Model::new(&scenario, scenario.seed);
+    let ctx = Context {
+        seed: model.seed,
+        path: 0,
+        start: model.start,
+        end: model.end,
+        prices: &model.prices,
+    };
+    let demand_ctx = DemandContext {
+        seed: model.seed,
+        path: 0,
+        start: model.start,
+        end: model.end,
+    };
+    let mut counts = vec![[0u64; 3]; model.plans.len()];
+    let mut demand = Demand::default();
+    for segment in &model.segments {
+        let spec = &scenario.segments[segment.index];
+        let customers = segment.customers(model.seed, 0, model.start, scenario.horizon_days);
+        for &(customer, joined) in customers.iter().take(20) {
+            segment.demand(&demand_ctx, customer, joined, &mut demand);
+            for (plan, count) in model.plans.iter().zip(&mut counts) {
+                let mut totals = PlanTotals::new(model.days);
+                let mut aborted = vec![false; demand.tasks as usize];
+                let mut account =
+                    Account::open(&ctx, plan, (segment.index, spec), customer, &demand);
+                for call in &demand.calls {
+                    account.call(call, &mut aborted, &mut totals);
+                }
+                for (to, n) in [RunTo::Grant, RunTo::Overdraft, RunTo::Invoice]
+                    .into_iter()
+                    .zip(count.iter_mut())
+                {
+                    *n += account.coalesced_events(to);
+                }
+            }
+        }
+    }
+    scenario
+        .plans
+        .iter()
+        .map(|p| p.id.clone())
+        .zip(counts)
+        .collect()
+}
+
+#[test]
+fn certain_runs_coalesce_into_grants_overdraft_and_invoices_per_call_and_at_window_ends() {
+    let _switch = SWITCH
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    set_coalescing(true);
+    let counts = coalesced_by_plan();
+    let of = |id: &str| {
+        counts
+            .iter()
+            .find(|(plan, _)| plan == id)
+            .unwrap_or_else(|| panic!("no plan {id} in {counts:?}"))
+            .1
+    };
+    let [grant, overdraft, invoice] = [0, 1, 2];
+    // Per call: packs, then overdraft debt once they run dry.
+    assert!(of("prepaid-block")[grant] > 0, "{counts:?}");
+    assert!(of("prepaid-overdraft")[overdraft] > 0, "{counts:?}");
+    // Per call: included credits, then overage on the invoice.
+    assert!(
+        of("hybrid")[grant] > 0 && of("hybrid")[invoice] > 0,
+        "{counts:?}"
+    );
+    // At window ends: the welcome grant, then the invoice.
+    assert!(
+        of("postpaid")[grant] > 0 && of("postpaid")[invoice] > 0,
+        "{counts:?}"
+    );
 }

@@ -197,3 +197,62 @@ fn an_unused_subscription_is_all_breakage_and_its_fees_fall_due_on_terms() {
         assert_eq!(per_customer("exposure_peak")[path], 0.0);
     }
 }
+
+/// Post-pay invoices every call whenever it is metered, so metering in
+/// 7-minute windows (which do not divide the 3-day horizon: the last one is
+/// cut short by its end) must bill exactly what per-call metering bills,
+/// the horizon's last calls included.
+const WINDOWS_PAST_THE_END: &str = r#"
+version = 1
+start = 2026-01-05
+horizon_days = 3
+seed = 5
+
+[[models]]
+id = "m"
+price_per_mtok = { input = 1, output = 0, cache_read = 0 }
+
+[[rate_card]]
+model = "m"
+credits_per_mtok = { input = 1000, output = 0, cache_read = 0 }
+
+[[segments]]
+id = "s"
+customers = 2
+
+[segments.tasks]
+per_agent_per_day = 300
+steps = 4
+step_seconds = 30
+input_tokens = { dist = "uniform", min = 500, max = 1500 }
+output_tokens = 0
+
+[[segments.model_mix]]
+model = "m"
+share = 1
+
+[[plans]]
+id = "per_call"
+billing = "postpaid"
+price_per_credit = "0.01"
+billing_period = "1M"
+enforcement = { mode = "per_call" }
+
+[[plans]]
+id = "windowed"
+billing = "postpaid"
+price_per_credit = "0.01"
+billing_period = "1M"
+enforcement = { mode = "windowed", window_minutes = 7 }
+"#;
+
+#[test]
+fn the_horizon_end_cuts_the_last_metering_window_short() {
+    let output = run_text(WINDOWS_PAST_THE_END, 20);
+    for metric in ["revenue", "overage_invoiced", "calls_served", "receivables"] {
+        let per_call = column(&output, "per_call", metric);
+        let windowed = column(&output, "windowed", metric);
+        assert!(per_call.iter().all(|v| *v > 0.0), "{metric}: {per_call:?}");
+        assert_eq!(per_call, windowed, "{metric}");
+    }
+}

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
+use report::frames::unit_name;
 use sim::backtest::{BacktestOptions, BacktestOutput, Customers};
 use sim::metrics::{METRICS, Unit};
 use sim::scenario::Scenario;
@@ -182,7 +183,7 @@ fn tables(output: &BacktestOutput) -> String {
         let mut row = vec![Cell::new(format!(
             "{} ({})",
             metric.label,
-            unit(metric.unit, &output.currency)
+            unit_name(metric.unit, &output.currency)
         ))];
         for plan in &output.plans {
             row.push(
@@ -230,16 +231,6 @@ fn tables(output: &BacktestOutput) -> String {
         output.seed
     );
     out
-}
-
-fn unit(unit: Unit, currency: &str) -> String {
-    match unit {
-        Unit::Currency => currency.to_owned(),
-        Unit::Percent => "%".to_owned(),
-        Unit::Count => "count".to_owned(),
-        Unit::Hours => "hours".to_owned(),
-        Unit::Days => "days".to_owned(),
-    }
 }
 
 fn format(unit: Unit, value: f64) -> String {

@@ -10,6 +10,7 @@ use std::time::Instant;
 use clap::Args;
 use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 use indicatif::{ProgressBar, ProgressStyle};
+use report::frames::unit_name;
 use sim::metrics::{METRICS, Unit};
 use sim::run::{Progress, RunError, RunOptions, RunOutput, Update};
 use sim::scenario::Scenario;
@@ -156,7 +157,7 @@ fn table(output: &RunOutput) -> String {
         let mut row = vec![Cell::new(format!(
             "{} ({})",
             metric.label,
-            unit(metric.unit)
+            unit_name(metric.unit, &output.currency)
         ))];
         for plan in &output.plans {
             let s = plan.summary(index);
@@ -210,16 +211,6 @@ fn table(output: &RunOutput) -> String {
         output.horizon_days,
         output.seed
     )
-}
-
-fn unit(unit: Unit) -> &'static str {
-    match unit {
-        Unit::Currency => "USD",
-        Unit::Percent => "%",
-        Unit::Count => "count",
-        Unit::Hours => "hours",
-        Unit::Days => "days",
-    }
 }
 
 fn format(unit: Unit, value: f64) -> String {

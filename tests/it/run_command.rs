@@ -134,3 +134,29 @@ fn bad_flags_and_missing_files_are_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("threads"));
 }
+
+#[test]
+fn money_is_in_the_scenarios_currency_in_the_table_and_the_json() {
+    let text =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(SCENARIO))
+            .expect("the fixture");
+    let text = text.replacen("seed = 5\n", "seed = 5\ncurrency = \"EUR\"\n", 1);
+    let file = std::env::temp_dir().join(format!("creditsim-cli-eur-{}.toml", std::process::id()));
+    std::fs::write(&file, text).expect("a temporary scenario");
+    let path = file.to_str().unwrap();
+
+    let table = creditsim(&["run", path, "--paths", "5"]);
+    let stdout = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        table.status.success(),
+        "{}",
+        String::from_utf8_lossy(&table.stderr)
+    );
+    assert!(stdout.contains("Gross margin (EUR)"), "{stdout}");
+    assert!(!stdout.contains("USD"), "{stdout}");
+
+    let json = creditsim(&["run", path, "--paths", "5", "--json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).expect("one JSON document");
+    assert_eq!(doc["currency"], "EUR");
+    let _ = std::fs::remove_file(&file);
+}

@@ -367,14 +367,6 @@ fn used_by_backtest(path: &str) -> bool {
     !DEMAND.contains(&field)
 }
 
-/// A metric's unit as the memo prints it: money in the billing currency.
-pub(crate) fn unit(unit: Unit, currency: &str) -> &str {
-    match unit {
-        Unit::Currency => currency,
-        other => unit_name(other),
-    }
-}
-
 /// A whole number as the memo prints it: thousands separated from 1,000.
 fn count(v: f64) -> String {
     if v.abs() < 1000.0 {
@@ -414,7 +406,7 @@ fn metric_table(output: &BacktestOutput, names: &[&str], unit_column: bool) -> T
         .map(|name| {
             let index = metrics::index(name).expect("the memo's metrics exist");
             let metric = METRICS[index];
-            let unit_text = unit(metric.unit, &output.currency);
+            let unit_text = unit_name(metric.unit, &output.currency);
             let mut row = if unit_column {
                 vec![metric.label.to_owned(), unit_text.to_owned()]
             } else {

@@ -671,7 +671,7 @@ fn draw_margin<DB: DrawingBackend>(run: &RunOutput, area: &DrawingArea<DB, Shift
         .map(|c| c[c.len() - 1])
         .fold(f64::NEG_INFINITY, f64::max);
     let (x0, x1) = padded(lo, hi);
-    let mut chart = margin_cdf_axes(&plot, (x0, x1))?;
+    let mut chart = margin_cdf_axes(&plot, (x0, x1), &run.currency)?;
     for (i, column) in columns.iter().enumerate() {
         let points = cdf_points(column, x0, x1);
         let style = plan_colour(i).stroke_width(3);
@@ -765,7 +765,7 @@ fn draw_overlay<DB: DrawingBackend>(o: &Overlay<'_>, area: &DrawingArea<DB, Shif
         .map(|c| c[c.len() - 1])
         .fold(f64::NEG_INFINITY, f64::max);
     let (x0, x1) = padded(lo, hi);
-    let mut chart = margin_cdf_axes(&plot, (x0, x1))?;
+    let mut chart = margin_cdf_axes(&plot, (x0, x1), &o.candidate.currency)?;
     // Baselines first, so each candidate's solid line lies on top.
     for (i, (baseline, _)) in columns.iter().enumerate() {
         let (on, off) = BASELINE_DASH;
@@ -846,7 +846,7 @@ fn draw_fans<DB: DrawingBackend>(
     let rows = n.div_ceil(cols);
     let panels = plot.split_evenly((rows, cols));
     let (unit, what) = match fan {
-        Fan::Exposure => ("USD", "Exposure"),
+        Fan::Exposure => (run.currency.as_str(), "Exposure"),
         Fan::Balance => ("credits", "Available balance"),
     };
     for ((plan, q), panel) in run.plans.iter().zip(&bands).zip(&panels) {
@@ -980,7 +980,7 @@ fn draw_bars<DB: DrawingBackend>(run: &RunOutput, area: &DrawingArea<DB, Shift>)
         let hi = stats.iter().map(|s| s.2).fold(0.0, f64::max);
         let (y0, y1) = padded(lo, hi);
         let y0 = if lo >= 0.0 { 0.0 } else { y0 };
-        let unit = crate::frames::unit_name(metric.unit);
+        let unit = crate::frames::unit_name(metric.unit, &run.currency);
         let caption = format!("{} ({unit})", metric.label);
         let mut chart = bar_panel(panel, &caption, 16, unit, n, (y0, y1))?;
         for (i, &(mean, lo, hi)) in stats.iter().enumerate() {
@@ -1009,6 +1009,7 @@ fn draw_bars<DB: DrawingBackend>(run: &RunOutput, area: &DrawingArea<DB, Shift>)
 fn margin_cdf_axes<'a, DB: DrawingBackend>(
     plot: &'a DrawingArea<DB, Shift>,
     (x0, x1): (f64, f64),
+    currency: &str,
 ) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, String> {
     let mut chart = ChartBuilder::on(plot)
         .margin(16)
@@ -1018,7 +1019,7 @@ fn margin_cdf_axes<'a, DB: DrawingBackend>(
         .or_message()?;
     chart
         .configure_mesh()
-        .x_desc("Gross margin per path (USD)")
+        .x_desc(format!("Gross margin per path ({currency})"))
         .y_desc("Share of paths at or below (CDF)")
         .x_label_formatter(&|v| tick_number(*v, x0, x1))
         .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))

@@ -191,7 +191,7 @@ pub fn column_stat(
 /// The summary as a frame: `plan`, `metric`, `label`, `unit`, `paths`,
 /// `mean`, `ci95_low`, `ci95_high`, `p05`, `p50`, `p95`, `p99`, `cvar95`
 /// (null where undefined).
-pub fn summary_frame(stats: &[Stat]) -> Result<DataFrame, ReportError> {
+pub fn summary_frame(stats: &[Stat], currency: &str) -> Result<DataFrame, ReportError> {
     let text = |f: &dyn Fn(&Stat) -> String| stats.iter().map(f).collect::<Vec<_>>();
     let number = |f: &dyn Fn(&Stat) -> Option<f64>| stats.iter().map(f).collect::<Vec<_>>();
     let columns = vec![
@@ -200,7 +200,7 @@ pub fn summary_frame(stats: &[Stat]) -> Result<DataFrame, ReportError> {
         Column::new("label".into(), text(&|s| METRICS[s.metric].label.into())),
         Column::new(
             "unit".into(),
-            text(&|s| unit_name(METRICS[s.metric].unit).into()),
+            text(&|s| unit_name(METRICS[s.metric].unit, currency).into()),
         ),
         Column::new(
             "paths".into(),
@@ -218,10 +218,11 @@ pub fn summary_frame(stats: &[Stat]) -> Result<DataFrame, ReportError> {
     DataFrame::new(stats.len(), columns).map_err(frame_error)
 }
 
-/// The unit of a metric as the report prints it.
-pub fn unit_name(unit: Unit) -> &'static str {
+/// The unit of a metric as the report prints it: money in the billing
+/// `currency`.
+pub fn unit_name(unit: Unit, currency: &str) -> &str {
     match unit {
-        Unit::Currency => "USD",
+        Unit::Currency => currency,
         Unit::Percent => "%",
         Unit::Count => "count",
         Unit::Hours => "hours",

@@ -123,7 +123,7 @@ impl<'a> Memo<'a> {
                 let f = |v: f64| value(unit, v);
                 [
                     METRICS[s.metric].label.to_owned(),
-                    unit_name(unit).to_owned(),
+                    unit_name(unit, &self.run.currency).to_owned(),
                     f(s.mean),
                     s.ci95
                         .map_or("n/a".into(), |(lo, hi)| format!("{} to {}", f(lo), f(hi))),
@@ -158,7 +158,8 @@ impl<'a> Memo<'a> {
             .map(|name| {
                 let index = metrics::index(name).expect("comparison metrics exist");
                 let metric = METRICS[index];
-                let mut row = vec![format!("{} ({})", metric.label, unit_name(metric.unit))];
+                let unit = unit_name(metric.unit, &self.run.currency);
+                let mut row = vec![format!("{} ({unit})", metric.label)];
                 for plan in 0..self.run.plans.len() {
                     let s = &self.plan_stats(plan)[index];
                     let f = |v: f64| value(metric.unit, v);
@@ -327,7 +328,11 @@ fn finding(
         _ if metric.name == "exposure_peak" => "the lowest mean peak exposure",
         _ => "the fewest customers interrupted",
     };
-    let unit_word = if unit == Unit::Currency { " USD" } else { "" };
+    let unit_word = if unit == Unit::Currency {
+        format!(" {}", run.currency)
+    } else {
+        String::new()
+    };
     let best = order[0];
     let s = of(best);
     let ci = s.ci95.map_or(String::new(), |(lo, hi)| {

@@ -94,7 +94,7 @@ fn build(memo: &Memo<'_>) -> Result<Vec<u8>, XlsxError> {
         sheet.write_string(row, 0, &s.plan)?;
         sheet.write_string(row, 1, metric.name)?;
         sheet.write_string(row, 2, metric.label)?;
-        sheet.write_string(row, 3, unit_name(metric.unit))?;
+        sheet.write_string(row, 3, unit_name(metric.unit, &memo.run.currency))?;
         sheet.write_number(row, 4, s.n as f64)?;
         let numbers = [
             Some(s.mean),
@@ -262,7 +262,7 @@ fn build_backtest(memo: &backtest::Memo<'_>) -> Result<Vec<u8>, XlsxError> {
             sheet.write_string(row, 0, &plan.id)?;
             sheet.write_string(row, 1, metric.name)?;
             sheet.write_string(row, 2, metric.label)?;
-            sheet.write_string(row, 3, backtest::unit(metric.unit, &output.currency))?;
+            sheet.write_string(row, 3, unit_name(metric.unit, &output.currency))?;
             sheet.write_number(row, 4, plan.row[index])?;
             if let Some(exact) = backtest::exact(&plan.totals, metric.name) {
                 sheet.write_string(row, 5, exact)?;

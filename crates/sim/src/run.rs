@@ -138,6 +138,8 @@ impl PlanResult {
 #[derive(Clone, Debug)]
 pub struct RunOutput {
     pub scenario: String,
+    /// The billing currency money metrics are in (ISO 4217).
+    pub currency: String,
     pub seed: u64,
     pub paths: usize,
     pub stopped_by: StoppedBy,
@@ -210,6 +212,7 @@ pub fn run(
     };
     Ok(RunOutput {
         scenario: scenario.name.clone().unwrap_or_default(),
+        currency: scenario.currency.clone(),
         seed,
         paths: done,
         stopped_by,
@@ -311,6 +314,7 @@ impl RunOutput {
         }
         json!({
             "scenario": self.scenario,
+            "currency": self.currency,
             "seed": self.seed,
             "paths": self.paths,
             "stopped_by": self.stopped_by.code(),

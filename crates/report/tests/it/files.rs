@@ -285,3 +285,61 @@ fn bad_scenario_file_names_and_tables_are_refused() {
     let error = report::build(&input).unwrap_err().to_string();
     assert!(error.contains("row 1 has 2 cells for 3 columns"), "{error}");
 }
+
+/// Money is labelled in the scenario's billing currency everywhere the
+/// report names a unit: the PDF's tables and findings, the workbook's
+/// summary and the charts' axes. Nothing says USD for a euro scenario.
+#[test]
+fn money_is_labelled_in_the_scenarios_currency() {
+    let text = SCENARIO.replacen("seed = 5\n", "seed = 5\ncurrency = \"EUR\"\n", 1);
+    assert_ne!(text, SCENARIO, "the fixture's seed line moved");
+    let scenario = sim::scenario::load(&text, "eur.toml").expect("loads");
+    let options = sim::run::RunOptions {
+        paths: Some(10),
+        threads: Some(1),
+        ..sim::run::RunOptions::default()
+    };
+    let run = sim::run::run(
+        &scenario,
+        &options,
+        &sim::run::Silent,
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .expect("runs");
+    assert_eq!(run.currency, "EUR");
+    assert_eq!(run.to_json()["currency"], "EUR");
+    let input = ReportInput {
+        run: &run,
+        scenario_text: &text,
+        scenario_file_name: "eur.toml",
+        sensitivity: None,
+        generated_on: None,
+    };
+    let files = report::build(&input).unwrap();
+
+    let pdf = pdf_text(file(&files, "report.pdf"));
+    assert!(pdf.contains("EUR"), "{pdf}");
+    assert!(!pdf.contains("USD"), "{pdf}");
+
+    let mut book: Xlsx<_> =
+        open_workbook_from_rs(Cursor::new(file(&files, "report.xlsx").to_vec())).unwrap();
+    let summary = book.worksheet_range("Summary").unwrap();
+    let units: Vec<String> = summary
+        .rows()
+        .filter(|r| r.get(1) == Some(&Data::String("revenue".into())))
+        .map(|r| r[3].to_string())
+        .collect();
+    assert!(
+        !units.is_empty() && units.iter().all(|u| u == "EUR"),
+        "{units:?}"
+    );
+
+    for chart in [
+        "chart-margin_distribution.svg",
+        "chart-comparison_bars.svg",
+        "chart-exposure_fan.svg",
+    ] {
+        let svg = String::from_utf8(file(&files, chart).to_vec()).unwrap();
+        assert!(svg.contains("EUR") && !svg.contains("USD"), "{chart}");
+    }
+}

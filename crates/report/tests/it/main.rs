@@ -68,6 +68,7 @@ pub fn plan(id: &str, metric: usize, values: &[f64]) -> PlanResult {
 pub fn hand_run(plans: Vec<PlanResult>) -> RunOutput {
     RunOutput {
         scenario: "hand".into(),
+        currency: "USD".into(),
         seed: 7,
         paths: plans[0].rows.len(),
         stopped_by: StoppedBy::Paths,

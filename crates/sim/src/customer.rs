@@ -534,8 +534,8 @@ impl<'a> Account<'a> {
                 p.amount = sum;
                 p.events += 1;
                 p.at = at;
-                let uncovered = p.run.to != RunTo::Grant;
-                self.note_uncovered(uncovered && !credits.is_zero(), at);
+                let run = p.run;
+                self.note_run(&run, credits, at);
                 return true;
             }
             self.flush_pending();
@@ -550,7 +550,7 @@ impl<'a> Account<'a> {
                 at,
                 run,
             });
-            self.note_uncovered(run.to != RunTo::Grant && !credits.is_zero(), at);
+            self.note_run(&run, credits, at);
             return true;
         }
         false
@@ -678,6 +678,12 @@ impl<'a> Account<'a> {
         }
     }
 
+    /// As [`Account::note_uncovered`] for `amount` metered in `run`: no
+    /// grant covers it unless the run draws from one.
+    fn note_run(&mut self, run: &CertainRun, amount: Decimal, at: i64) {
+        self.note_uncovered(run.to != RunTo::Grant && !amount.is_zero(), at);
+    }
+
     /// Marks the first time the customer's granted credit failed to cover usage.
     fn note_uncovered(&mut self, uncovered: bool, at: i64) {
         if uncovered && self.exhausted_at.is_none() && !self.wallet.grants().is_empty() {
@@ -751,12 +757,9 @@ impl<'a> Account<'a> {
         let mut amount = Decimal::ZERO;
         let mut events = 0;
         for u in usage {
-            let sum = if events == 0 {
-                u.amount.get()
-            } else {
-                amount + u.amount.get()
-            };
-            if u.currency != self.plan.currency || events == u32::MAX as usize || !run.admits(sum) {
+            let sum = amount + u.amount.get();
+            // A window holds only `call_priced`'s usage, in the plan's currency.
+            if events == u32::MAX as usize || !run.admits(sum) {
                 break;
             }
             amount = sum;
@@ -769,7 +772,7 @@ impl<'a> Account<'a> {
         self.wallet
             .usage_certain(amount, events as u32, time(at))
             .expect("the wallet found this usage certain");
-        self.note_uncovered(run.to != RunTo::Grant && !amount.is_zero(), at);
+        self.note_run(&run, amount, at);
         events
     }
 
